@@ -1,0 +1,38 @@
+/**
+ * Errors raised by the tree model and the image writer when a tree breaks a composefs limit.
+ *
+ * @module
+ */
+
+/** The errno names the C library reports for tree and writer failures. */
+export type ComposefsErrno =
+  | "EINVAL"
+  | "ENAMETOOLONG"
+  | "EEXIST"
+  | "ENOTDIR"
+  | "ERANGE"
+  | "EFBIG"
+  | "ELOOP"
+  | "EMLINK";
+
+/** C's `strerror` text for each errno, used where we must print what the C tool prints. */
+export const STRERROR: Readonly<Record<ComposefsErrno, string>> = {
+  EINVAL: "Invalid argument",
+  ENAMETOOLONG: "File name too long",
+  EEXIST: "File exists",
+  ENOTDIR: "Not a directory",
+  ERANGE: "Numerical result out of range",
+  EFBIG: "File too large",
+  ELOOP: "Too many levels of symbolic links",
+  EMLINK: "Too many links",
+};
+
+/** A model or limit violation; `code` is the errno C reports for the same case. */
+export class ComposefsLimitError extends RangeError {
+  readonly code: ComposefsErrno;
+  constructor(code: ComposefsErrno, message: string) {
+    super(message);
+    this.name = "ComposefsLimitError";
+    this.code = code;
+  }
+}
