@@ -1,0 +1,118 @@
+/**
+ * Xattr storage in EROFS: the in-inode body header (`struct erofs_xattr_ibody_header`), the
+ * entries (`struct erofs_xattr_entry`) shared by inline and shared xattrs, and the short name
+ * prefixes that turn a key into (index, suffix).
+ *
+ * @module
+ */
+import type { ByteReader } from "../bytes/byte_reader.ts";
+import type { ByteWriter } from "../bytes/byte_writer.ts";
+import { asciiBytes, startsWith } from "../bytes/compare.ts";
+import {
+  EROFS_XATTR_INDEX_POSIX_ACL_ACCESS,
+  EROFS_XATTR_INDEX_POSIX_ACL_DEFAULT,
+  EROFS_XATTR_INDEX_SECURITY,
+  EROFS_XATTR_INDEX_TRUSTED,
+  EROFS_XATTR_INDEX_USER,
+} from "./constants.ts";
+
+/** `struct erofs_xattr_ibody_header`; the shared ids follow it. */
+export interface ErofsXattrIbodyHeader {
+  hNameFilter: number;
+  hSharedCount: number;
+}
+
+/** `sizeof(struct erofs_xattr_ibody_header)`. */
+export const EROFS_XATTR_IBODY_HEADER_SIZE = 12;
+
+/** Field offsets of the body header, in on-disk order. */
+export const EROFS_XATTR_IBODY_HEADER_FIELDS = Object.freeze(
+  {
+    hNameFilter: 0,
+    hSharedCount: 4,
+    hReserved2: 5,
+  } as const,
+);
+
+/** `struct erofs_xattr_entry`; the name suffix and the value follow it. */
+export interface ErofsXattrEntry {
+  eNameLen: number;
+  eNameIndex: number;
+  eValueSize: number;
+}
+
+/** `sizeof(struct erofs_xattr_entry)`; entries are aligned to it. */
+export const EROFS_XATTR_ENTRY_SIZE = 4;
+
+/** Field offsets of an entry, in on-disk order. */
+export const EROFS_XATTR_ENTRY_FIELDS = Object.freeze(
+  {
+    eNameLen: 0,
+    eNameIndex: 1,
+    eValueSize: 2,
+  } as const,
+);
+
+/** Writes the body header at the writer's position. */
+export function encodeErofsXattrIbodyHeader(w: ByteWriter, h: ErofsXattrIbodyHeader): void {
+  w.u32(h.hNameFilter);
+  w.u8(h.hSharedCount);
+  w.zeros(7);
+}
+
+/** Reads the body header at `at`. */
+export function decodeErofsXattrIbodyHeader(r: ByteReader, at: number): ErofsXattrIbodyHeader {
+  r.check("xattr body header", at, EROFS_XATTR_IBODY_HEADER_SIZE);
+  return { hNameFilter: r.u32(at), hSharedCount: r.u8(at + 4) };
+}
+
+/** Writes an entry header at the writer's position. */
+export function encodeErofsXattrEntry(w: ByteWriter, e: ErofsXattrEntry): void {
+  w.u8(e.eNameLen);
+  w.u8(e.eNameIndex);
+  w.u16(e.eValueSize);
+}
+
+/** Reads an entry header at `at`. */
+export function decodeErofsXattrEntry(r: ByteReader, at: number): ErofsXattrEntry {
+  r.check("xattr entry", at, EROFS_XATTR_ENTRY_SIZE);
+  return { eNameLen: r.u8(at), eNameIndex: r.u8(at + 1), eValueSize: r.u16(at + 2) };
+}
+
+/** `erofs_xattr_ibody_size`: body bytes for an `i_xattr_icount`. */
+export function xattrIbodySize(iXattrIcount: number): number {
+  return iXattrIcount === 0 ? 0 : EROFS_XATTR_IBODY_HEADER_SIZE + 4 * (iXattrIcount - 1);
+}
+
+/** Size of one stored entry: header, suffix and value, rounded up to 4. */
+export function xattrEntrySize(suffixLen: number, valueLen: number): number {
+  return (EROFS_XATTR_ENTRY_SIZE + suffixLen + valueLen + 3) & ~3;
+}
+
+/**
+ * The short prefixes, tried in this order, first match wins. C composefs never uses
+ * `lustre.` (index 5) and matches the ACL names as plain prefixes.
+ */
+export const EROFS_XATTR_PREFIXES: ReadonlyArray<{ index: number; prefix: Uint8Array }> = [
+  { index: EROFS_XATTR_INDEX_USER, prefix: asciiBytes("user.") },
+  { index: EROFS_XATTR_INDEX_POSIX_ACL_ACCESS, prefix: asciiBytes("system.posix_acl_access") },
+  { index: EROFS_XATTR_INDEX_POSIX_ACL_DEFAULT, prefix: asciiBytes("system.posix_acl_default") },
+  { index: EROFS_XATTR_INDEX_TRUSTED, prefix: asciiBytes("trusted.") },
+  { index: EROFS_XATTR_INDEX_SECURITY, prefix: asciiBytes("security.") },
+];
+
+/** Splits a key into its prefix index (0 for none) and the stored suffix (a view). */
+export function splitXattrKey(key: Uint8Array): { index: number; suffix: Uint8Array } {
+  for (const p of EROFS_XATTR_PREFIXES) {
+    if (startsWith(key, p.prefix)) {
+      return { index: p.index, suffix: key.subarray(p.prefix.length) };
+    }
+  }
+  return { index: 0, suffix: key };
+}
+
+/** The prefix bytes for a name index, or undefined for an index composefs does not write. */
+export function xattrPrefixOf(index: number): Uint8Array | undefined {
+  if (index === 0) return new Uint8Array(0);
+  return EROFS_XATTR_PREFIXES.find((p) => p.index === index)?.prefix;
+}
