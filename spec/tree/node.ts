@@ -70,6 +70,9 @@ export interface Node {
   linkTo: Node | null;
 }
 
+/** What the xattr functions need of a node: its list and C's running budget. */
+export type XattrHolder = Pick<Node, "xattrs" | "xattrBudget">;
+
 /** Fields a caller may set when creating a node; the rest start at zero or empty. */
 export type NodeInit = Partial<
   Pick<
@@ -182,14 +185,14 @@ export function addChild(parent: Node, child: Node, name: Uint8Array): void {
 }
 
 /** Index of the xattr with this key, or -1. */
-export function findXattr(node: Node, key: Uint8Array): number {
+export function findXattr(node: XattrHolder, key: Uint8Array): number {
   const xs = node.xattrs;
   for (let i = 0; i < xs.length; i++) if (equalBytes(xs[i]!.key, key)) return i;
   return -1;
 }
 
 /** The value of the xattr with this key, if any. */
-export function getXattr(node: Node, key: Uint8Array): Uint8Array | undefined {
+export function getXattr(node: XattrHolder, key: Uint8Array): Uint8Array | undefined {
   const i = findXattr(node, key);
   return i >= 0 ? node.xattrs[i]!.value : undefined;
 }
@@ -203,7 +206,7 @@ function entryCost(key: Uint8Array, value: Uint8Array): number {
  * Removes an xattr as C's `lcfs_node_unset_xattr` does (the last entry moves into the hole) and
  * updates the budget. Returns false when the key was absent.
  */
-export function removeXattr(node: Node, key: Uint8Array): boolean {
+export function removeXattr(node: XattrHolder, key: Uint8Array): boolean {
   const i = findXattr(node, key);
   if (i < 0) return false;
   const xs = node.xattrs;
@@ -222,7 +225,7 @@ export function removeXattr(node: Node, key: Uint8Array): boolean {
  * `budget + cost > 32767` then fails in u64 arithmetic. We keep it signed and treat a negative
  * sum as the huge u64 it would be (C 1.0.8 behaviour, reproduced for identical errors).
  */
-export function setXattr(node: Node, key: Uint8Array, value: Uint8Array): void {
+export function setXattr(node: XattrHolder, key: Uint8Array, value: Uint8Array): void {
   if (key.length === 0 || key.length > XATTR_NAME_MAX) {
     throw new ComposefsLimitError("ERANGE", `Invalid xattr key length ${key.length}`);
   }
