@@ -102,7 +102,8 @@ export function computeChunking(size: bigint): { chunkbits: number; chunkCount: 
     chunkbits = EROFS_CHUNK_FORMAT_BLKBITS_MASK + EROFS_BLKSIZ_BITS;
   }
   const chunk = 1n << BigInt(chunkbits);
-  const count = (size + chunk - 1n) / chunk;
+  // DIV_ROUND_UP in u64: sizes within 2^43 of 2^64 wrap to 0 chunks, which C 1.0.8 accepts.
+  const count = BigInt.asUintN(64, size + chunk - 1n) / chunk;
   return { chunkbits, chunkCount: count > 0xffffffffn ? 0xffffffff : Number(count) };
 }
 
