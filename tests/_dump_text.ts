@@ -1,36 +1,16 @@
 /**
- * Builds composefs-dump(5) lines for test inputs, escaped the way `composefs-info dump` prints.
- *
- * TODO: switch to `spec/dump/escape.ts` once it lands, so the format rule lives in one place.
+ * Builds composefs-dump(5) lines for test inputs, escaped the way `composefs-info dump` prints
+ * (through the project's one escaper, `spec/dump/escape.ts`).
  *
  * @module
  */
 
-const HEX = "0123456789abcdef";
-
-/** `print_escaped` flags of composefs-info. */
-export interface EscapeFlags {
-  /** A value of exactly `-` prints as `\x2d` (optional fields). */
-  loneDash?: boolean;
-  /** `=` prints as `\x3d` (xattr keys and values). */
-  equal?: boolean;
-}
-
-/** Escapes one dump field as composefs-info's `print_escaped` does. */
-export function escapeField(bytes: Uint8Array, flags: EscapeFlags = {}): string {
-  if (flags.loneDash && bytes.length === 1 && bytes[0] === 0x2d) return "\\x2d";
-  let out = "";
-  for (const b of bytes) {
-    if (b === 0x5c) out += "\\\\";
-    else if (b === 0x0a) out += "\\n";
-    else if (b === 0x0d) out += "\\r";
-    else if (b === 0x09) out += "\\t";
-    else if (b === 0x3d && flags.equal) out += "\\x3d";
-    else if (b < 0x21 || b > 0x7e) out += "\\x" + HEX[b >> 4] + HEX[b & 15];
-    else out += String.fromCharCode(b);
-  }
-  return out;
-}
+import {
+  ESCAPE_EQUAL,
+  ESCAPE_LONE_DASH,
+  ESCAPE_STANDARD,
+  escapeDumpBytes,
+} from "../spec/dump/escape.ts";
 
 const encoder = new TextEncoder();
 
@@ -74,13 +54,13 @@ export interface DumpLine {
 }
 
 function optional(v: Bytes | undefined): string {
-  return v === undefined ? "-" : escapeField(toBytes(v), { loneDash: true });
+  return v === undefined ? "-" : escapeDumpBytes(toBytes(v), ESCAPE_LONE_DASH);
 }
 
 /** Formats one dump line, with its trailing LF. */
 export function formatDumpLine(e: DumpLine): string {
   const fields = [
-    escapeField(toBytes(e.path)),
+    escapeDumpBytes(toBytes(e.path), ESCAPE_STANDARD),
     String(e.size ?? 0),
     (e.hardlink ? "@" : "") + e.mode.toString(8),
     String(e.nlink ?? 1),
@@ -94,7 +74,7 @@ export function formatDumpLine(e: DumpLine): string {
   ];
   for (const [k, v] of e.xattrs ?? []) {
     fields.push(
-      escapeField(toBytes(k), { equal: true }) + "=" + escapeField(toBytes(v), { equal: true }),
+      escapeDumpBytes(toBytes(k), ESCAPE_EQUAL) + "=" + escapeDumpBytes(toBytes(v), ESCAPE_EQUAL),
     );
   }
   return fields.join(" ") + "\n";
