@@ -15,6 +15,7 @@ const SLASH = 0x2f;
 const EQUAL = 0x3d;
 const AT = 0x40;
 const HEX = new TextEncoder().encode("0123456789abcdef");
+const NO_BYTES = new Uint8Array(0);
 
 /** Options of {@link printDump}. */
 export interface PrintDumpOptions {
@@ -103,13 +104,23 @@ function writeDumpEntry(out: DumpSink, node: Node, path: Uint8Array): void {
   out.byte(DOT);
   out.ascii(String(target.mtimeNsec));
   out.byte(SPACE);
-  const payload = target !== node ? nodePath(target) : target.payload;
+  // C's node_build_path gives "" for the root (it has no name): a link to it prints nothing.
+  const payload = target === node
+    ? target.payload
+    : target.parent === null
+    ? NO_BYTES
+    : nodePath(target);
   if (payload === null) out.byte(DASH);
   else out.escaped(payload, ESCAPE_LONE_DASH);
   out.byte(SPACE);
   const content = target.content;
-  if (content === null || content.length === 0) out.byte(DASH);
-  else out.escaped(content, ESCAPE_LONE_DASH);
+  if (content === null || content.length === 0) {
+    out.byte(DASH);
+  } else {
+    // C prints `size` bytes of it: a stored whiteout keeps its content but gets size 0.
+    const n = target.size < content.length ? Number(target.size) : content.length;
+    out.escaped(content.subarray(0, n), ESCAPE_LONE_DASH);
+  }
   out.byte(SPACE);
   if (target.digest === null) out.byte(DASH);
   else out.hex(target.digest);
