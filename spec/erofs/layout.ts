@@ -5,6 +5,7 @@
  * @module
  */
 import { ComposefsLimitError } from "../tree/errors.ts";
+import type { Xattr } from "../tree/node.ts";
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from "../tree/node.ts";
 import {
   EROFS_BLKSIZ,
@@ -14,15 +15,10 @@ import {
 } from "./constants.ts";
 import { EROFS_DIRENT_SIZE } from "./dirent.ts";
 import { EROFS_INODE_COMPACT_SIZE, EROFS_INODE_EXTENDED_SIZE } from "./inode.ts";
-import {
-  computeChunking,
-  type PreparedEntry,
-  type PreparedNode,
-  type PreparedTree,
-} from "./prepare.ts";
+import { computeChunking, contentOf, type PreparedTree } from "./prepare.ts";
 import { planSharedXattrs, type SharedXattrPlan } from "./shared_xattrs.ts";
 import { EROFS_SUPER_BLOCK_SIZE } from "./superblock.ts";
-import { EROFS_XATTR_IBODY_HEADER_SIZE, splitXattrKey, xattrEntrySize } from "./xattr.ts";
+import { EROFS_XATTR_IBODY_HEADER_SIZE, findXattrPrefix, xattrEntrySize } from "./xattr.ts";
 
 /** Where each inode goes and what it holds; arrays are indexed by `ino` (BFS order). */
 export interface ImagePlan {
@@ -56,18 +52,19 @@ function roundUp(x: number, n: number): number {
 }
 
 /**
- * The greedy dirent packing of `compute_erofs_dir_size`/`write_erofs_dentries`: returns the
- * index where each chunk starts, plus the size in bytes of the last (open) chunk. One function
- * for layout and writing, so the two cannot disagree.
+ * The greedy dirent packing of `compute_erofs_dir_size`/`write_erofs_dentries` over entries
+ * `[from, to)`: returns the index where each chunk starts, plus the size in bytes of the last
+ * (open) chunk. One function for layout and writing, so the two cannot disagree.
  */
-export function splitDirentChunks(entries: ReadonlyArray<PreparedEntry>): {
-  starts: number[];
-  lastSize: number;
-} {
-  const starts = [0];
+export function splitDirentChunks(
+  names: ReadonlyArray<Uint8Array>,
+  from: number,
+  to: number,
+): { starts: number[]; lastSize: number } {
+  const starts = [from];
   let cur = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const len = EROFS_DIRENT_SIZE + entries[i]!.name.length;
+  for (let i = from; i < to; i++) {
+    const len = EROFS_DIRENT_SIZE + names[i]!.length;
     if (cur + len > EROFS_BLKSIZ) {
       starts.push(i);
       cur = 0;
@@ -78,42 +75,50 @@ export function splitDirentChunks(entries: ReadonlyArray<PreparedEntry>): {
 }
 
 /** n_blocks and tail before placement (`compute_erofs_inode_size`). */
-function dataShape(n: PreparedNode): [number, number] {
-  const type = n.mode & S_IFMT;
+function dataShape(tree: PreparedTree, i: number): [number, number] {
+  const type = tree.mode[i]! & S_IFMT;
+  const n = tree.nodes[i]!;
   if (type === S_IFDIR) {
-    const { starts, lastSize } = splitDirentChunks(n.entries);
+    const { starts, lastSize } = splitDirentChunks(
+      tree.entryName,
+      tree.entryStart[i]!,
+      tree.entryStart[i + 1]!,
+    );
     // Never inline more than half a block.
     return lastSize > LCFS_MAX_INLINE_TAIL ? [starts.length, 0] : [starts.length - 1, lastSize];
   }
   if (type === S_IFLNK) return [0, n.payload!.length];
-  if (type === S_IFREG && n.size > 0n) {
-    if (n.content !== null) {
-      const size = n.content.length;
-      const tail = size % EROFS_BLKSIZ;
-      const blocks = Math.floor(size / EROFS_BLKSIZ);
+  const size = tree.size[i]!;
+  if (type === S_IFREG && size > 0n) {
+    const content = contentOf(n);
+    if (content !== null) {
+      const tail = content.length % EROFS_BLKSIZ;
+      const blocks = Math.floor(content.length / EROFS_BLKSIZ);
       return tail > LCFS_MAX_INLINE_TAIL ? [blocks + 1, 0] : [blocks, tail];
     }
-    return [0, 4 * computeChunking(n.size).chunkCount];
+    return [0, 4 * computeChunking(size).chunkCount];
   }
   return [0, 0];
 }
 
 /** `lcfs_fits_in_erofs_compact`: decided on the size before any tail moves. */
-function fitsCompact(n: PreparedNode, tree: PreparedTree, dirSize: number): boolean {
-  if (n.mtimeSec !== tree.minMtimeSec || n.mtimeNsec !== tree.minMtimeNsec) return false;
-  if (n.nlink > 0xffff || n.uid > 0xffff || n.gid > 0xffff) return false;
-  const size = (n.mode & S_IFMT) === S_IFDIR ? BigInt(dirSize) : n.size;
+function fitsCompact(tree: PreparedTree, i: number, dirSize: number): boolean {
+  const n = tree.nodes[i]!;
+  if (BigInt.asIntN(64, n.mtimeSec) !== tree.minMtimeSec) return false;
+  if (n.mtimeNsec >>> 0 !== tree.minMtimeNsec) return false;
+  if (tree.nlink[i]! > 0xffff || n.uid >>> 0 > 0xffff || n.gid >>> 0 > 0xffff) return false;
+  const size = (tree.mode[i]! & S_IFMT) === S_IFDIR ? BigInt(dirSize) : tree.size[i]!;
   return size <= 0xffffffffn;
 }
 
-function xattrBodySize(n: PreparedNode, refs: Int32Array | null): number {
-  if (n.xattrs.length === 0) return 0;
+function xattrBodySize(xattrs: Xattr[], refs: Int32Array | null): number {
+  if (xattrs.length === 0) return 0;
   let size = EROFS_XATTR_IBODY_HEADER_SIZE;
-  for (let j = 0; j < n.xattrs.length; j++) {
+  for (let j = 0; j < xattrs.length; j++) {
     if (refs !== null && refs[j]! >= 0) size += 4;
     else {
-      const x = n.xattrs[j]!;
-      size += xattrEntrySize(splitXattrKey(x.key).suffix.length, x.value.length);
+      const x = xattrs[j]!;
+      size += xattrEntrySize(x.key.length - findXattrPrefix(x.key).prefix.length, x.value.length);
     }
   }
   return roundUp(size, 4);
@@ -121,9 +126,8 @@ function xattrBodySize(n: PreparedNode, refs: Int32Array | null): number {
 
 /** Plans the whole image for a prepared tree. */
 export function planLayout(tree: PreparedTree): ImagePlan {
-  const nodes = tree.nodes;
-  const count = nodes.length;
-  const shared = planSharedXattrs(nodes);
+  const count = tree.nodes.length;
+  const shared = planSharedXattrs(tree.xattrs);
   const offset = new Float64Array(count);
   const ipad = new Uint32Array(count);
   const compact = new Uint8Array(count);
@@ -135,12 +139,11 @@ export function planLayout(tree: PreparedTree): ImagePlan {
   let dataBlocks = 0;
 
   for (let i = 0; i < count; i++) {
-    const n = nodes[i]!;
-    const type = n.mode & S_IFMT;
-    let [nBlocks, tail] = dataShape(n);
-    const isCompact = fitsCompact(n, tree, nBlocks * EROFS_BLKSIZ + tail);
+    const type = tree.mode[i]! & S_IFMT;
+    let [nBlocks, tail] = dataShape(tree, i);
+    const isCompact = fitsCompact(tree, i, nBlocks * EROFS_BLKSIZ + tail);
     const inodeSize = isCompact ? EROFS_INODE_COMPACT_SIZE : EROFS_INODE_EXTENDED_SIZE;
-    const xsize = xattrBodySize(n, shared.refs[i]!);
+    const xsize = xattrBodySize(tree.xattrs[i]!, shared.refs[i]!);
     if (xsize > EROFS_XATTR_IBODY_HEADER_SIZE + 4 * 0xfffe) {
       throw new ComposefsLimitError("EINVAL", "xattrs of one inode exceed i_xattr_icount");
     }

@@ -1,13 +1,15 @@
 /**
- * Prepares a tree for EROFS: the private copy C's writer makes (`lcfs_clone_root`), the overlayfs
- * rewrite (`rewrite_tree_for_erofs`), and the breadth-first numbering (`lcfs_compute_tree`).
- * The caller's tree is never modified.
+ * Prepares a tree for EROFS: what C's writer does to its private copy of the tree
+ * (`rewrite_tree_for_erofs`: overlay xattrs, whiteouts, `.`/`..`, the root stubs) and the
+ * breadth-first numbering (`lcfs_compute_tree`). Instead of copying the caller's tree, the result
+ * holds per-inode arrays of what differs from it, so memory stays close to the tree's own.
  *
  * @module
  */
 import { asciiBytes, compareBytes, startsWith } from "../bytes/compare.ts";
 import { ComposefsLimitError } from "../tree/errors.ts";
 import {
+  createNode,
   getXattr,
   type Node,
   nodePath,
@@ -19,6 +21,7 @@ import {
   S_IFREG,
   setXattr,
   type Xattr,
+  type XattrHolder,
 } from "../tree/node.ts";
 import {
   EROFS_BLKSIZ_BITS,
@@ -28,41 +31,27 @@ import {
 } from "./constants.ts";
 import { resolveFormatVersion, type VersionOptions } from "./version.ts";
 
-/** A directory entry of a prepared directory: its name and the node that owns the inode. */
-export interface PreparedEntry {
-  readonly name: Uint8Array;
-  /** The final link target (hardlinks and `.`/`..` resolved). */
-  target: PreparedNode;
-  /** True when this entry is a link (`.`, `..` or a hardlink), not the node's own name. */
-  readonly isLink: boolean;
-}
-
-/** A node after the overlay rewrite: the values the image stores. */
-export interface PreparedNode {
-  /** Breadth-first index: `i_ino`, and the order of inodes and data blocks. */
-  ino: number;
-  mode: number;
-  nlink: number;
-  uid: number;
-  gid: number;
-  rdev: number;
-  size: bigint;
-  mtimeSec: bigint;
-  mtimeNsec: number;
-  payload: Uint8Array | null;
-  content: Uint8Array | null;
-  /** Sorted by key once numbering is done. */
-  xattrs: Xattr[];
-  xattrBudget: number;
-  /** Directory entries in bytewise order, `.` and `..` where they sort. */
-  entries: PreparedEntry[];
-  /** Source path, for error messages. */
-  readonly source: Node | null;
-}
-
-/** The prepared tree: nodes in BFS order (index = `ino`) and tree-wide facts. */
+/**
+ * The prepared tree. Inode `i` (BFS order, its `i_ino`) is `nodes[i]`; the arrays hold the values
+ * the image stores where the rewrite changed them. Directory `i`'s entries, `.` and `..`
+ * included where they sort, are `entryName/entryTarget[entryStart[i] .. entryStart[i + 1])`.
+ */
 export interface PreparedTree {
-  readonly nodes: PreparedNode[];
+  readonly nodes: Node[];
+  /** Mode after the rewrite (whiteouts become regular files). */
+  readonly mode: Uint32Array;
+  /** nlink: recomputed for directories. */
+  readonly nlink: Uint32Array;
+  /** Size after the rewrite: 0 for whiteouts, the target length for symlinks. */
+  readonly size: bigint[];
+  /** Xattrs after the rewrite, sorted by key. */
+  readonly xattrs: Xattr[][];
+  readonly entryStart: Uint32Array;
+  readonly entryName: Uint8Array[];
+  /** Inode index of each entry's final target (links resolved). */
+  readonly entryTarget: Uint32Array;
+  /** Whether each entry is a link (`.`, `..`, a hardlink) rather than the node's own name. */
+  readonly entryIsLink: Uint8Array;
   /** The composefs format version written into the header. */
   readonly version: number;
   readonly hasAcl: boolean;
@@ -93,10 +82,17 @@ const Y = asciiBytes("y");
 const METACOPY_HEADER = [0, 36, 0, 1];
 const VALID_TYPES = new Set([0o140000, 0o120000, 0o100000, 0o060000, 0o040000, 0o020000, 0o010000]);
 
+/** ilog2 of a positive integer below 2^64 held in a bigint. */
+function bitLength(x: bigint): number {
+  if (x <= 0xffffffffn) return x === 0n ? 0 : 32 - Math.clz32(Number(x));
+  const hi = Number(x >> 32n);
+  return hi > 0xffffffff ? 64 : 64 - Math.clz32(hi);
+}
+
 /** The chunk geometry of an external file (`erofs_compute_chunking`). */
 export function computeChunking(size: bigint): { chunkbits: number; chunkCount: number } {
   // ilog2(size - 1) + 1, with ilog2(0) taken as 0.
-  let chunkbits = size <= 1n ? 1 : (size - 1n).toString(2).length;
+  let chunkbits = size <= 1n ? 1 : bitLength(size - 1n);
   if (chunkbits < EROFS_BLKSIZ_BITS) chunkbits = EROFS_BLKSIZ_BITS;
   if (chunkbits - EROFS_BLKSIZ_BITS > EROFS_CHUNK_FORMAT_BLKBITS_MASK) {
     chunkbits = EROFS_CHUNK_FORMAT_BLKBITS_MASK + EROFS_BLKSIZ_BITS;
@@ -107,8 +103,14 @@ export function computeChunking(size: bigint): { chunkbits: number; chunkCount: 
   return { chunkbits, chunkCount: count > 0xffffffffn ? 0xffffffff : Number(count) };
 }
 
-function isExternalFile(n: PreparedNode): boolean {
-  return (n.mode & S_IFMT) === S_IFREG && n.size > 0n && n.content === null;
+/** The inline content of a node as the writer sees it: null when absent or empty. */
+export function contentOf(n: Node): Uint8Array | null {
+  return n.content !== null && n.content.length > 0 ? n.content : null;
+}
+
+/** True for a regular file stored as a chunk-based stub (its data lives in the store). */
+export function isExternalFile(mode: number, size: bigint, n: Node): boolean {
+  return (mode & S_IFMT) === S_IFREG && size > 0n && contentOf(n) === null;
 }
 
 function fail(code: "EINVAL" | "EFBIG" | "ELOOP", node: Node | null, why: string): never {
@@ -116,211 +118,34 @@ function fail(code: "EINVAL" | "EFBIG" | "ELOOP", node: Node | null, why: string
   throw new ComposefsLimitError(code, `${where}${why}`);
 }
 
-/** Copies one node's data, as `lcfs_node_clone`: xattrs copied, the budget restarted at 0. */
-function cloneNode(n: Node): PreparedNode {
+/** Checks a node as `lcfs_node_validate` does, and ours beyond it; returns its stored size. */
+function validateNode(n: Node): bigint {
   const type = n.mode & S_IFMT;
   if (!VALID_TYPES.has(type)) fail("EINVAL", n, `invalid file type in mode ${n.mode.toString(8)}`);
-  let content = n.content !== null && n.content.length > 0 ? n.content : null;
-  let size = n.size;
+  if (n.children.length > 0 && type !== S_IFDIR) {
+    fail("EINVAL", n, "only directories can have children");
+  }
   if (type === S_IFLNK) {
     if (n.payload === null || n.payload.length === 0 || n.payload.length >= 4096) {
       fail("EINVAL", n, "a symlink target must be 1 to 4095 bytes");
     }
-    size = BigInt(n.payload.length);
-    content = null;
-  } else if (content !== null) {
-    // C's writer mis-writes content above one block plus a tail; its parser caps it at 5000.
+    return BigInt(n.payload.length);
+  }
+  const content = contentOf(n);
+  if (content !== null) {
+    // C's writer mis-writes content beyond one block and a tail; its parser caps it at 5000.
     if (content.length > LCFS_INLINE_CONTENT_MAX) {
-      fail(
-        "EFBIG",
-        n,
-        `inline content of ${content.length} bytes exceeds ${LCFS_INLINE_CONTENT_MAX}`,
-      );
+      fail("EFBIG", n, `inline content of ${content.length} bytes exceeds ${LCFS_INLINE_CONTENT_MAX}`);
     }
-    size = BigInt(content.length);
+    return BigInt(content.length);
   }
-  return {
-    ino: -1,
-    mode: n.mode >>> 0,
-    nlink: n.nlink >>> 0,
-    uid: n.uid >>> 0,
-    gid: n.gid >>> 0,
-    rdev: n.rdev >>> 0,
-    size: BigInt.asUintN(64, size),
-    mtimeSec: BigInt.asIntN(64, n.mtimeSec),
-    mtimeNsec: n.mtimeNsec >>> 0,
-    payload: n.payload,
-    content,
-    xattrs: n.xattrs.map((x) => ({ key: x.key, value: x.value })),
-    xattrBudget: 0, // C quirk: the clone does not carry the budget (see setXattr).
-    entries: [],
-    source: n,
-  };
-}
-
-interface Cloned {
-  root: PreparedNode;
-  /** Hardlink entries to resolve once every node is cloned. */
-  links: { entry: PreparedEntry; from: Node }[];
-  map: Map<Node, PreparedNode>;
-}
-
-function cloneTree(root: Node): Cloned {
-  const map = new Map<Node, PreparedNode>();
-  const links: Cloned["links"] = [];
-  const rootCopy = cloneNode(root);
-  map.set(root, rootCopy);
-  const stack: [Node, PreparedNode][] = [[root, rootCopy]];
-  while (stack.length > 0) {
-    const [src, dst] = stack.pop()!;
-    if (src.children.length > 0 && (src.mode & S_IFMT) !== S_IFDIR) {
-      fail("EINVAL", src, "only directories can have children");
-    }
-    for (const child of src.children) {
-      if (compareBytes(child.name, DOT) === 0 || compareBytes(child.name, DOTDOT) === 0) {
-        fail("EINVAL", child, "`.` and `..` cannot be names in the tree");
-      }
-      if (child.linkTo !== null) {
-        const entry: PreparedEntry = { name: child.name, target: dst, isLink: true };
-        dst.entries.push(entry);
-        links.push({ entry, from: child });
-      } else {
-        const copy = cloneNode(child);
-        map.set(child, copy);
-        dst.entries.push({ name: child.name, target: copy, isLink: false });
-        stack.push([child, copy]);
-      }
+  const size = BigInt.asUintN(64, n.size);
+  if (type === S_IFREG && size > 0n) {
+    if (computeChunking(size).chunkCount > LCFS_MAX_NONINLINE_CHUNKS) {
+      fail("EFBIG", n, `a file of ${size} bytes needs more than ${LCFS_MAX_NONINLINE_CHUNKS} chunks`);
     }
   }
-  return { root: rootCopy, links, map };
-}
-
-/** Adds `.`/`..` where they sort (names below 0x2e come first). */
-function insertEntry(entries: PreparedEntry[], entry: PreparedEntry): void {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareBytes(entries[mid]!.name, entry.name) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  entries.splice(lo, 0, entry);
-}
-
-/** `add_overlayfs_xattrs`: escaping, metacopy/redirect, whiteout conversion. */
-function addOverlayXattrs(
-  n: PreparedNode,
-  parent: PreparedNode,
-  version: number,
-  digest: Uint8Array | null,
-): void {
-  for (let i = 0; i < n.xattrs.length; i++) {
-    const x = n.xattrs[i]!;
-    if (startsWith(x.key, OVERLAY_XATTR_PREFIX)) {
-      // Renamed in place, budget untouched, as C does; a colliding key is renamed too.
-      const key = new Uint8Array(
-        OVERLAY_XATTR_ESCAPE_PREFIX.length + x.key.length - OVERLAY_XATTR_PREFIX.length,
-      );
-      key.set(OVERLAY_XATTR_ESCAPE_PREFIX);
-      key.set(x.key.subarray(OVERLAY_XATTR_PREFIX.length), OVERLAY_XATTR_ESCAPE_PREFIX.length);
-      n.xattrs[i] = { key, value: x.value };
-    }
-  }
-  const type = n.mode & S_IFMT;
-  if (isExternalFile(n)) {
-    let metacopy = EMPTY;
-    if (digest !== null) {
-      metacopy = new Uint8Array(36);
-      metacopy.set(METACOPY_HEADER);
-      metacopy.set(digest.subarray(0, 32), 4);
-    }
-    setXattr(n, OVERLAY_XATTR_METACOPY, metacopy);
-    if (n.payload !== null && n.payload.length > 0) {
-      // A literal join: a payload that starts with '/' gives "//…" (C 1.0.8).
-      const redirect = new Uint8Array(n.payload.length + 1);
-      redirect[0] = 0x2f;
-      redirect.set(n.payload, 1);
-      setXattr(n, OVERLAY_XATTR_REDIRECT, redirect);
-    }
-  }
-  if (type === S_IFCHR && n.rdev === 0) {
-    n.size = 0n;
-    n.mode = S_IFREG | (n.mode & ~S_IFMT);
-    setXattr(n, OVERLAY_XATTR_ESCAPED_WHITEOUT, EMPTY);
-    setXattr(n, OVERLAY_XATTR_USERXATTR_WHITEOUT, EMPTY);
-    setXattr(parent, OVERLAY_XATTR_ESCAPED_WHITEOUTS, EMPTY);
-    setXattr(parent, OVERLAY_XATTR_USERXATTR_WHITEOUTS, EMPTY);
-    if (version >= 1) {
-      setXattr(parent, OVERLAY_XATTR_ESCAPED_OPAQUE, X);
-      setXattr(parent, OVERLAY_XATTR_USERXATTR_OPAQUE, X);
-    }
-  }
-}
-
-/** `rewrite_tree_for_erofs`: a pre-order walk in sorted order, links not visited. */
-function rewriteTree(root: PreparedNode, version: number): void {
-  const stack: [PreparedNode, PreparedNode][] = [[root, root]];
-  while (stack.length > 0) {
-    const [n, parent] = stack.pop()!;
-    const src = n.source!;
-    if ((n.mode & S_IFMT) === S_IFREG && n.size > 0n && n.content === null) {
-      const { chunkCount } = computeChunking(n.size);
-      if (chunkCount > LCFS_MAX_NONINLINE_CHUNKS) {
-        fail(
-          "EFBIG",
-          src,
-          `a file of ${n.size} bytes needs more than ${LCFS_MAX_NONINLINE_CHUNKS} chunks`,
-        );
-      }
-    }
-    addOverlayXattrs(n, parent, version, src.digest);
-    if ((n.mode & S_IFMT) === S_IFDIR) {
-      insertEntry(n.entries, { name: DOT, target: n, isLink: true });
-      insertEntry(n.entries, { name: DOTDOT, target: parent, isLink: true });
-      // Push in reverse so children are visited in sorted order.
-      for (let i = n.entries.length - 1; i >= 0; i--) {
-        const e = n.entries[i]!;
-        if (!e.isLink) stack.push([e.target, n]);
-      }
-    }
-  }
-}
-
-const HEX = "0123456789abcdef";
-
-/** `add_overlay_whiteouts`: the 256 `00`..`ff` chardev stubs in the root, in every version. */
-function addRootWhiteoutStubs(root: PreparedNode): void {
-  const selinux = getXattr(root, XATTR_SECURITY_SELINUX);
-  const have = new Set<string>();
-  for (const e of root.entries) {
-    if (e.name.length === 2) have.add(String.fromCharCode(e.name[0]!, e.name[1]!));
-  }
-  let added = false;
-  for (let i = 0; i < 256; i++) {
-    const name = HEX[i >> 4]! + HEX[i & 15]!;
-    if (have.has(name)) continue;
-    const stub: PreparedNode = {
-      ino: -1,
-      mode: S_IFCHR | 0o644,
-      nlink: 1,
-      uid: root.uid,
-      gid: root.gid,
-      rdev: 0,
-      size: 0n,
-      mtimeSec: root.mtimeSec,
-      mtimeNsec: root.mtimeNsec,
-      payload: null,
-      content: null,
-      xattrs: [],
-      xattrBudget: 0,
-      entries: [],
-      source: null,
-    };
-    if (selinux !== undefined) setXattr(stub, XATTR_SECURITY_SELINUX, selinux);
-    root.entries.push({ name: asciiBytes(name), target: stub, isLink: false });
-    added = true;
-  }
-  if (added) root.entries.sort((a, b) => compareBytes(a.name, b.name));
+  return size;
 }
 
 /** Whether any input node (links excluded) is a whiteout: a chardev with 32-bit rdev 0. */
@@ -334,40 +159,126 @@ function hasWhiteout(root: Node): boolean {
   return false;
 }
 
-function compareXattrKeys(a: Xattr, b: Xattr): number {
-  return compareBytes(a.key, b.key);
-}
-
-/** `lcfs_compute_tree`: BFS numbering, directory nlink, xattr order, build time, ACL flag. */
-function numberTree(root: PreparedNode): Omit<PreparedTree, "version"> {
-  const nodes: PreparedNode[] = [root];
-  let minSec = root.mtimeSec;
-  let minNsec = root.mtimeNsec;
-  let hasAcl = false;
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    n.ino = i;
-    if ((n.mode & S_IFMT) === S_IFDIR) {
-      let nlink = 2;
-      for (const e of n.entries) if (!e.isLink && (e.target.mode & S_IFMT) === S_IFDIR) nlink++;
-      n.nlink = nlink;
-    }
-    if (n.xattrs.length > 1) n.xattrs.sort(compareXattrKeys);
-    if (n.mtimeSec < minSec || (n.mtimeSec === minSec && n.mtimeNsec < minNsec)) {
-      minSec = n.mtimeSec;
-      minNsec = n.mtimeNsec;
-    }
-    if (!hasAcl && (getXattr(n, XATTR_POSIX_ACL_ACCESS) || getXattr(n, XATTR_POSIX_ACL_DEFAULT))) {
-      hasAcl = true;
-    }
-    for (const e of n.entries) if (!e.isLink) nodes.push(e.target);
-  }
-  return { nodes, hasAcl, minMtimeSec: minSec, minMtimeNsec: minNsec };
+/** Per-node state of the rewrite, created only for nodes whose xattrs change. */
+interface Rewritten extends XattrHolder {
+  mode: number;
+  size: bigint;
 }
 
 /**
- * Prepares `root` for layout: copies it, applies the overlayfs rewrite of C mkcomposefs 1.0.8,
- * resolves links and numbers the inodes breadth-first.
+ * `rewrite_tree_for_erofs`: a pre-order walk, children in sorted order, links not visited.
+ * Returns the changed nodes; each starts with a copy of its xattrs and a budget of 0 (the C
+ * clone does not carry the budget, see setXattr).
+ */
+function rewriteTree(root: Node, version: number, sizes: Map<Node, bigint>): Map<Node, Rewritten> {
+  const changed = new Map<Node, Rewritten>();
+  const edit = (n: Node): Rewritten => {
+    let r = changed.get(n);
+    if (r === undefined) {
+      r = { mode: n.mode >>> 0, size: sizes.get(n)!, xattrs: n.xattrs.slice(), xattrBudget: 0 };
+      changed.set(n, r);
+    }
+    return r;
+  };
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const size = validateNode(n);
+    sizes.set(n, size);
+    // Escape trusted.overlay.* in place, budget untouched (C renames; collisions are renamed too).
+    for (let i = 0; i < n.xattrs.length; i++) {
+      if (!startsWith(n.xattrs[i]!.key, OVERLAY_XATTR_PREFIX)) continue;
+      const r = edit(n);
+      const x = r.xattrs[i]!;
+      const key = new Uint8Array(x.key.length + 8);
+      key.set(OVERLAY_XATTR_ESCAPE_PREFIX);
+      key.set(x.key.subarray(OVERLAY_XATTR_PREFIX.length), OVERLAY_XATTR_ESCAPE_PREFIX.length);
+      r.xattrs[i] = { key, value: x.value };
+    }
+    const type = n.mode & S_IFMT;
+    if (isExternalFile(n.mode, size, n)) {
+      const r = edit(n);
+      let metacopy = EMPTY;
+      if (n.digest !== null) {
+        metacopy = new Uint8Array(36);
+        metacopy.set(METACOPY_HEADER);
+        metacopy.set(n.digest.subarray(0, 32), 4);
+      }
+      setXattr(r, OVERLAY_XATTR_METACOPY, metacopy);
+      if (n.payload !== null && n.payload.length > 0) {
+        // A literal join: a payload that starts with '/' gives "//…" (C 1.0.8).
+        const redirect = new Uint8Array(n.payload.length + 1);
+        redirect[0] = 0x2f;
+        redirect.set(n.payload, 1);
+        setXattr(r, OVERLAY_XATTR_REDIRECT, redirect);
+      }
+    } else if (type === S_IFCHR && n.rdev >>> 0 === 0) {
+      const r = edit(n);
+      r.size = 0n;
+      r.mode = (S_IFREG | (n.mode & ~S_IFMT)) >>> 0;
+      setXattr(r, OVERLAY_XATTR_ESCAPED_WHITEOUT, EMPTY);
+      setXattr(r, OVERLAY_XATTR_USERXATTR_WHITEOUT, EMPTY);
+      const p = edit(n.parent ?? root);
+      setXattr(p, OVERLAY_XATTR_ESCAPED_WHITEOUTS, EMPTY);
+      setXattr(p, OVERLAY_XATTR_USERXATTR_WHITEOUTS, EMPTY);
+      if (version >= 1) {
+        setXattr(p, OVERLAY_XATTR_ESCAPED_OPAQUE, X);
+        setXattr(p, OVERLAY_XATTR_USERXATTR_OPAQUE, X);
+      }
+    }
+    if (type === S_IFDIR) {
+      for (let i = n.children.length - 1; i >= 0; i--) {
+        const c = n.children[i]!;
+        if (compareBytes(c.name, DOT) === 0 || compareBytes(c.name, DOTDOT) === 0) {
+          fail("EINVAL", c, "`.` and `..` cannot be names in the tree");
+        }
+        if (c.linkTo === null) stack.push(c);
+      }
+    }
+  }
+  setXattr(edit(root), OVERLAY_XATTR_OPAQUE, Y);
+  return changed;
+}
+
+const HEX = "0123456789abcdef";
+
+/** `add_overlay_whiteouts`: the 256 `00`..`ff` chardev stubs of the root, in every version. */
+function rootWhiteoutStubs(root: Node, rootXattrs: Xattr[]): Node[] {
+  const selinux = getXattr({ xattrs: rootXattrs, xattrBudget: 0 }, XATTR_SECURITY_SELINUX);
+  const have = new Set<string>();
+  for (const c of root.children) if (c.name.length === 2) have.add(String.fromCharCode(c.name[0]!, c.name[1]!));
+  const stubs: Node[] = [];
+  for (let i = 0; i < 256; i++) {
+    const name = HEX[i >> 4]! + HEX[i & 15]!;
+    if (have.has(name)) continue;
+    const stub = createNode(S_IFCHR | 0o644, {
+      uid: root.uid,
+      gid: root.gid,
+      mtimeSec: root.mtimeSec,
+      mtimeNsec: root.mtimeNsec,
+    });
+    if (selinux !== undefined) setXattr(stub, XATTR_SECURITY_SELINUX, selinux);
+    stub.name = asciiBytes(name);
+    stub.parent = root;
+    stubs.push(stub);
+  }
+  return stubs;
+}
+
+/** Children of a directory as written: the node's own, plus the root's stubs, in byte order. */
+function childrenOf(n: Node, root: Node, stubs: Node[]): Node[] {
+  if (n !== root || stubs.length === 0) return n.children;
+  return [...n.children, ...stubs].sort((a, b) => compareBytes(a.name, b.name));
+}
+
+function isSorted(xs: Xattr[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (compareBytes(xs[i - 1]!.key, xs[i]!.key) > 0) return false;
+  return true;
+}
+
+/**
+ * Prepares `root` for layout: the overlayfs rewrite of C mkcomposefs 1.0.8, links resolved, inodes
+ * numbered breadth-first. The caller's tree is not modified.
  *
  * Throws {@link ComposefsLimitError}: EINVAL (bad version, bad mode, `.`/`..` names), EFBIG
  * (a file needing more than 1024 chunks), ELOOP (a hardlink cycle), ERANGE (the xattr budget).
@@ -375,21 +286,116 @@ function numberTree(root: PreparedNode): Omit<PreparedTree, "version"> {
 export function prepareTree(root: Node, options: VersionOptions = {}): PreparedTree {
   if ((root.mode & S_IFMT) !== S_IFDIR) fail("EINVAL", null, "the root is not a directory");
   const version = resolveFormatVersion(options, () => hasWhiteout(root));
-  const { root: copy, links, map } = cloneTree(root);
-  rewriteTree(copy, version);
-  setXattr(copy, OVERLAY_XATTR_OPAQUE, Y);
-  addRootWhiteoutStubs(copy);
-  // Links are checked after the rewrite, so C's error order holds (EFBIG, ERANGE before ELOOP).
-  for (const { entry, from } of links) {
-    let target: Node;
-    try {
-      target = resolveLink(from);
-    } catch {
-      fail("ELOOP", from, "hardlink cycle");
+  const sizes = new Map<Node, bigint>();
+  const changed = rewriteTree(root, version, sizes);
+  const stubs = rootWhiteoutStubs(root, changed.get(root)!.xattrs);
+
+  // BFS numbering (lcfs_compute_tree), links skipped.
+  const nodes: Node[] = [root];
+  const index = new Map<Node, number>([[root, 0]]);
+  let entryCount = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if ((n.mode & S_IFMT) !== S_IFDIR) continue;
+    const kids = childrenOf(n, root, stubs);
+    entryCount += kids.length + 2;
+    for (const c of kids) {
+      if (c.linkTo !== null) continue;
+      index.set(c, nodes.length);
+      nodes.push(c);
     }
-    const t = map.get(target);
-    if (t === undefined) fail("EINVAL", from, "hardlink target is outside the tree");
-    entry.target = t;
   }
-  return { version, ...numberTree(copy) };
+  const count = nodes.length;
+  const mode = new Uint32Array(count);
+  const nlink = new Uint32Array(count);
+  const size: bigint[] = new Array(count);
+  const xattrs: Xattr[][] = new Array(count);
+  const entryStart = new Uint32Array(count + 1);
+  const entryName: Uint8Array[] = new Array(entryCount);
+  const entryTarget = new Uint32Array(entryCount);
+  const entryIsLink = new Uint8Array(entryCount);
+  let minSec = root.mtimeSec;
+  let minNsec = root.mtimeNsec >>> 0;
+  let hasAcl = false;
+  let e = 0;
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i]!;
+    const r = changed.get(n);
+    mode[i] = r?.mode ?? n.mode >>> 0;
+    size[i] = r?.size ?? sizes.get(n) ?? 0n;
+    nlink[i] = n.nlink >>> 0;
+    let xs = r?.xattrs ?? n.xattrs;
+    if (!isSorted(xs)) xs = xs.slice().sort((a, b) => compareBytes(a.key, b.key));
+    xattrs[i] = xs;
+    const sec = BigInt.asIntN(64, n.mtimeSec);
+    const nsec = n.mtimeNsec >>> 0;
+    if (sec < minSec || (sec === minSec && nsec < minNsec)) {
+      minSec = sec;
+      minNsec = nsec;
+    }
+    if (!hasAcl && xs.length > 0) {
+      const holder = { xattrs: xs, xattrBudget: 0 };
+      hasAcl = getXattr(holder, XATTR_POSIX_ACL_ACCESS) !== undefined ||
+        getXattr(holder, XATTR_POSIX_ACL_DEFAULT) !== undefined;
+    }
+    entryStart[i] = e;
+    if ((n.mode & S_IFMT) !== S_IFDIR) continue;
+    // `.` and `..` are ordinary entries placed where they sort (names below 0x2e come first).
+    const kids = childrenOf(n, root, stubs);
+    let dirs = 0;
+    let dotDone = false;
+    let dotdotDone = false;
+    for (let k = 0; k <= kids.length; k++) {
+      const c = kids[k];
+      if (!dotDone && (c === undefined || compareBytes(c.name, DOT) > 0)) {
+        entryName[e] = DOT;
+        entryTarget[e] = i;
+        entryIsLink[e++] = 1;
+        dotDone = true;
+      }
+      if (!dotdotDone && (c === undefined || compareBytes(c.name, DOTDOT) > 0)) {
+        entryName[e] = DOTDOT;
+        entryTarget[e] = n === root ? 0 : index.get(n.parent!)!;
+        entryIsLink[e++] = 1;
+        dotdotDone = true;
+      }
+      if (c === undefined) break;
+      entryName[e] = c.name;
+      // C counts every child whose own mode is a directory, links included.
+      if ((c.mode & S_IFMT) === S_IFDIR) dirs++;
+      if (c.linkTo === null) {
+        entryTarget[e] = index.get(c)!;
+      } else {
+        entryIsLink[e] = 1;
+        // Checked after the rewrite, as C does (EFBIG and ERANGE come before ELOOP).
+        let t: Node;
+        try {
+          t = resolveLink(c);
+        } catch {
+          fail("ELOOP", c, "hardlink cycle");
+        }
+        const ti = index.get(t);
+        if (ti === undefined) fail("EINVAL", c, "hardlink target is outside the tree");
+        entryTarget[e] = ti;
+      }
+      e++;
+    }
+    nlink[i] = 2 + dirs;
+  }
+  entryStart[count] = e;
+  return {
+    nodes,
+    mode,
+    nlink,
+    size,
+    xattrs,
+    entryStart,
+    entryName,
+    entryTarget,
+    entryIsLink,
+    version,
+    hasAcl,
+    minMtimeSec: minSec,
+    minMtimeNsec: minNsec,
+  };
 }

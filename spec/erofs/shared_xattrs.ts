@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { compareBytes } from "../bytes/compare.ts";
+import { compareBytes, equalBytes } from "../bytes/compare.ts";
 import type { Xattr } from "../tree/node.ts";
-import { splitXattrKey, xattrEntrySize } from "./xattr.ts";
+import { findXattrPrefix, xattrEntrySize } from "./xattr.ts";
 
 /** Most references one inode may hold: `h_shared_count` is a u8 and C stops below 128. */
 export const LCFS_MAX_SHARED_XATTRS_PER_INODE = 128;
@@ -30,11 +30,50 @@ export interface SharedXattrPlan {
   readonly refs: (Int32Array | null)[];
 }
 
-const decoder = new TextDecoder("latin1");
+/** FNV-1a over key, a separator, and value: a bucket index, checked by byte comparison. */
+function pairHash(x: Xattr): number {
+  let h = 0x811c9dc5;
+  const k = x.key;
+  for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
+  h = Math.imul(h ^ 0x100, 0x01000193);
+  const v = x.value;
+  for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v[i]!, 0x01000193);
+  return h >>> 0;
+}
 
-/** An injective string key for a pair: keys are C strings, so NUL cannot occur in them. */
-function pairKey(x: Xattr): string {
-  return decoder.decode(x.key) + "\0" + decoder.decode(x.value);
+interface PairCount {
+  readonly xattr: Xattr;
+  count: number;
+  offset: number;
+}
+
+/** Distinct (key, value) pairs with their use counts, hashed without building strings. */
+class PairTable {
+  readonly #buckets = new Map<number, PairCount | PairCount[]>();
+  readonly entries: PairCount[] = [];
+
+  /** The entry for `x`, created with count 0 when new. */
+  lookup(x: Xattr): PairCount {
+    const h = pairHash(x);
+    const b = this.#buckets.get(h);
+    if (b !== undefined) {
+      if (!Array.isArray(b)) {
+        if (samePair(b.xattr, x)) return b;
+      } else {
+        for (const e of b) if (samePair(e.xattr, x)) return e;
+      }
+    }
+    const e: PairCount = { xattr: x, count: 0, offset: -1 };
+    this.entries.push(e);
+    if (b === undefined) this.#buckets.set(h, e);
+    else if (Array.isArray(b)) b.push(e);
+    else this.#buckets.set(h, [b, e]);
+    return e;
+  }
+}
+
+function samePair(a: Xattr, b: Xattr): boolean {
+  return equalBytes(a.value, b.value) && equalBytes(a.key, b.key);
 }
 
 /** C sorts the pairs in DESCENDING order, whatever its comment says ("alphabetically"). */
@@ -46,39 +85,38 @@ function compareDescending(a: Xattr, b: Xattr): number {
 }
 
 /** Plans the shared table for inodes whose xattrs are already sorted by key. */
-export function planSharedXattrs(inodes: ReadonlyArray<{ xattrs: Xattr[] }>): SharedXattrPlan {
-  const counts = new Map<string, { xattr: Xattr; count: number; offset: number }>();
+export function planSharedXattrs(inodes: ReadonlyArray<Xattr[]>): SharedXattrPlan {
+  const pairs = new PairTable();
+  // The entry of each xattr, in inode order, so the second pass needs no lookups.
+  const seen: PairCount[] = [];
   let any = false;
-  for (const n of inodes) {
-    for (const x of n.xattrs) {
-      const k = pairKey(x);
-      const e = counts.get(k);
-      if (e === undefined) counts.set(k, { xattr: x, count: 1, offset: -1 });
-      else {
-        e.count++;
-        any = true;
-      }
+  for (const xs of inodes) {
+    for (const x of xs) {
+      const e = pairs.lookup(x);
+      if (e.count++ > 0) any = true;
+      seen.push(e);
     }
   }
   const refs: (Int32Array | null)[] = new Array(inodes.length).fill(null);
   if (!any) return { table: [], size: 0, refs };
 
-  const shared = [...counts.values()].filter((e) => e.count > 1);
+  const shared = pairs.entries.filter((e) => e.count > 1);
   shared.sort((a, b) => compareDescending(a.xattr, b.xattr));
   const table: SharedXattr[] = [];
   let size = 0;
   for (const e of shared) {
     e.offset = size;
     table.push({ xattr: e.xattr, offset: size });
-    const { suffix } = splitXattrKey(e.xattr.key);
-    size += xattrEntrySize(suffix.length, e.xattr.value.length);
+    const prefixLen = findXattrPrefix(e.xattr.key).prefix.length;
+    size += xattrEntrySize(e.xattr.key.length - prefixLen, e.xattr.value.length);
   }
+  let k = 0;
   for (let i = 0; i < inodes.length; i++) {
-    const xs = inodes[i]!.xattrs;
+    const xs = inodes[i]!;
     let r: Int32Array | null = null;
     let n = 0;
     for (let j = 0; j < xs.length; j++) {
-      const e = counts.get(pairKey(xs[j]!))!;
+      const e = seen[k++]!;
       if (e.offset < 0 || n >= LCFS_MAX_SHARED_XATTRS_PER_INODE) continue;
       if (r === null) r = new Int32Array(xs.length).fill(-1);
       r[j] = e.offset;

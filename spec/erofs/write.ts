@@ -47,14 +47,14 @@ import { encodeErofsDirent, EROFS_DIRENT_SIZE } from "./dirent.ts";
 import { encodeLcfsErofsHeader } from "./header.ts";
 import { encodeErofsInodeCompact, encodeErofsInodeExtended, makeIFormat } from "./inode.ts";
 import { type ImagePlan, planLayout, splitDirentChunks } from "./layout.ts";
-import { computeChunking, type PreparedEntry, type PreparedNode, prepareTree } from "./prepare.ts";
+import { computeChunking, contentOf, isExternalFile, prepareTree } from "./prepare.ts";
 import { encodeErofsSuperBlock } from "./superblock.ts";
 import type { VersionOptions } from "./version.ts";
 import {
   encodeErofsXattrEntry,
   encodeErofsXattrIbodyHeader,
   EROFS_XATTR_IBODY_HEADER_SIZE,
-  splitXattrKey,
+  findXattrPrefix,
 } from "./xattr.ts";
 import { xattrFilterBit, xattrNameFilter } from "./xattr_filter.ts";
 import type { Xattr } from "../tree/node.ts";
@@ -89,54 +89,80 @@ function assertAt(w: ByteWriter, expected: number, region: string): void {
 }
 
 function writeXattrEntry(w: ByteWriter, x: Xattr): void {
-  const { index, suffix } = splitXattrKey(x.key);
+  const { index, prefix } = findXattrPrefix(x.key);
   encodeErofsXattrEntry(w, {
-    eNameLen: suffix.length,
+    eNameLen: x.key.length - prefix.length,
     eNameIndex: index,
     eValueSize: x.value.length,
   });
-  w.raw(suffix);
+  w.rawFrom(x.key, prefix.length);
   w.raw(x.value);
   w.alignTo(4);
 }
 
-function writeDirentChunk(
-  w: ByteWriter,
-  plan: ImagePlan,
-  entries: PreparedEntry[],
-  from: number,
-  to: number,
-): void {
+function writeDirentChunk(w: ByteWriter, plan: ImagePlan, from: number, to: number): void {
+  const { entryName, entryTarget, mode } = plan.tree;
   let nameoff = (to - from) * EROFS_DIRENT_SIZE;
-  for (let i = from; i < to; i++) {
-    const e = entries[i]!;
-    const t = e.target;
+  for (let e = from; e < to; e++) {
+    const t = entryTarget[e]!;
     encodeErofsDirent(w, {
-      nid: BigInt(plan.offset[t.ino]! / EROFS_SLOTSIZE),
+      nid: BigInt(plan.offset[t]! / EROFS_SLOTSIZE),
       nameoff,
-      fileType: fileTypeOf(t.mode),
+      fileType: fileTypeOf(mode[t]!),
       reserved: 0,
     });
-    nameoff += e.name.length;
+    nameoff += entryName[e]!.length;
   }
-  for (let i = from; i < to; i++) w.raw(entries[i]!.name);
+  for (let e = from; e < to; e++) w.raw(entryName[e]!);
 }
 
-function inodeSizeField(n: PreparedNode, nBlocks: number, tail: number): bigint {
-  switch (n.mode & S_IFMT) {
+/** The dirent chunks of directory `i`: each chunk's first entry, and the end. */
+function direntChunks(plan: ImagePlan, i: number): { starts: number[]; end: number } {
+  const { entryName, entryStart } = plan.tree;
+  const end = entryStart[i + 1]!;
+  return { starts: splitDirentChunks(entryName, entryStart[i]!, end).starts, end };
+}
+
+function inodeSizeField(plan: ImagePlan, i: number, nBlocks: number, tail: number): bigint {
+  switch (plan.tree.mode[i]! & S_IFMT) {
     case S_IFDIR:
       return BigInt(nBlocks * EROFS_BLKSIZ + tail);
     case S_IFREG:
-      return n.size;
     case S_IFLNK:
-      return BigInt(n.payload!.length);
+      return plan.tree.size[i]!;
   }
   return 0n;
 }
 
+function writeXattrBody(w: ByteWriter, plan: ImagePlan, i: number): void {
+  const xattrs = plan.tree.xattrs[i]!;
+  const refs = plan.shared.refs[i]!;
+  let nShared = 0;
+  const bits: number[] = [];
+  for (let j = 0; j < xattrs.length; j++) {
+    if (refs !== null && refs[j]! >= 0) nShared++;
+    const key = xattrs[j]!.key;
+    const { index, prefix } = findXattrPrefix(key);
+    bits.push(xattrFilterBit(index, key, prefix.length));
+  }
+  encodeErofsXattrIbodyHeader(w, { hNameFilter: xattrNameFilter(bits), hSharedCount: nShared });
+  if (refs !== null) {
+    // Shared ids count from xattr_blkaddr, and the table starts mid-block at inodes_end.
+    const base = plan.inodesEnd % EROFS_BLKSIZ;
+    for (let j = 0; j < xattrs.length; j++) if (refs[j]! >= 0) w.u32((base + refs[j]!) / 4);
+  }
+  for (let j = 0; j < xattrs.length; j++) {
+    if (refs === null || refs[j]! < 0) writeXattrEntry(w, xattrs[j]!);
+  }
+  w.alignTo(4);
+}
+
 function writeInode(w: ByteWriter, plan: ImagePlan, i: number): void {
-  const n = plan.tree.nodes[i]!;
-  const type = n.mode & S_IFMT;
+  const tree = plan.tree;
+  const n = tree.nodes[i]!;
+  const mode = tree.mode[i]!;
+  const type = mode & S_IFMT;
+  const size = tree.size[i]!;
   const nBlocks = plan.nBlocks[i]!;
   const tail = plan.tail[i]!;
   const xsize = plan.xattrSize[i]!;
@@ -146,28 +172,30 @@ function writeInode(w: ByteWriter, plan: ImagePlan, i: number): void {
   let datalayout = tail > 0 ? EROFS_INODE_FLAT_INLINE : EROFS_INODE_FLAT_PLAIN;
   let chunkCount = 0;
   let iU = 0;
-  const blkaddr = plan.dataStart / EROFS_BLKSIZ + plan.firstBlock[i]!;
-  if (type === S_IFCHR || type === S_IFBLK) iU = n.rdev;
-  else if ((type === S_IFDIR || type === S_IFREG || type === S_IFLNK) && nBlocks > 0) iU = blkaddr;
-  if (type === S_IFREG && n.size > 0n && n.content === null) {
-    const c = computeChunking(n.size);
+  if (type === S_IFCHR || type === S_IFBLK) iU = n.rdev >>> 0;
+  else if ((type === S_IFDIR || type === S_IFREG || type === S_IFLNK) && nBlocks > 0) {
+    iU = plan.dataStart / EROFS_BLKSIZ + plan.firstBlock[i]!;
+  }
+  const content = contentOf(n);
+  if (isExternalFile(mode, size, n)) {
+    const c = computeChunking(size);
     chunkCount = c.chunkCount;
     datalayout = EROFS_INODE_CHUNK_BASED;
     // The chunk format overwrites only the low half of the i_u union (C 1.0.8).
     iU = ((iU & 0xffff0000) | (c.chunkbits - EROFS_BLKSIZ_BITS)) >>> 0;
   }
-  const size = inodeSizeField(n, nBlocks, tail);
+  const iSize = inodeSizeField(plan, i, nBlocks, tail);
   const icount = xsize === 0 ? 0 : (xsize - EROFS_XATTR_IBODY_HEADER_SIZE) / 4 + 1;
   if (plan.compact[i]) {
     encodeErofsInodeCompact(w, {
       iFormat: makeIFormat(EROFS_INODE_LAYOUT_COMPACT, datalayout),
       iXattrIcount: icount,
-      iMode: n.mode & 0xffff,
-      iNlink: n.nlink & 0xffff,
-      iSize: Number(size),
+      iMode: mode & 0xffff,
+      iNlink: tree.nlink[i]! & 0xffff,
+      iSize: Number(iSize),
       iReserved: 0,
       iU,
-      iIno: n.ino,
+      iIno: i,
       iUid: n.uid,
       iGid: n.gid,
       iReserved2: 0,
@@ -176,50 +204,33 @@ function writeInode(w: ByteWriter, plan: ImagePlan, i: number): void {
     encodeErofsInodeExtended(w, {
       iFormat: makeIFormat(EROFS_INODE_LAYOUT_EXTENDED, datalayout),
       iXattrIcount: icount,
-      iMode: n.mode & 0xffff,
+      iMode: mode & 0xffff,
       iReserved: 0,
-      iSize: size,
+      iSize,
       iU,
-      iIno: n.ino,
-      iUid: n.uid,
-      iGid: n.gid,
+      iIno: i,
+      iUid: n.uid >>> 0,
+      iGid: n.gid >>> 0,
       iMtime: n.mtimeSec,
-      iMtimeNsec: n.mtimeNsec,
-      iNlink: n.nlink,
+      iMtimeNsec: n.mtimeNsec >>> 0,
+      iNlink: tree.nlink[i]!,
     });
   }
 
   if (xsize > 0) {
     const start = w.pos;
-    const refs = plan.shared.refs[i]!;
-    let nShared = 0;
-    const bits: number[] = [];
-    for (let j = 0; j < n.xattrs.length; j++) {
-      if (refs !== null && refs[j]! >= 0) nShared++;
-      const { index, suffix } = splitXattrKey(n.xattrs[j]!.key);
-      bits.push(xattrFilterBit(index, suffix));
-    }
-    encodeErofsXattrIbodyHeader(w, { hNameFilter: xattrNameFilter(bits), hSharedCount: nShared });
-    if (refs !== null) {
-      // Shared ids count from xattr_blkaddr, and the table starts mid-block at inodes_end.
-      const base = plan.inodesEnd % EROFS_BLKSIZ;
-      for (let j = 0; j < n.xattrs.length; j++) if (refs[j]! >= 0) w.u32((base + refs[j]!) / 4);
-    }
-    for (let j = 0; j < n.xattrs.length; j++) {
-      if (refs === null || refs[j]! < 0) writeXattrEntry(w, n.xattrs[j]!);
-    }
-    w.alignTo(4);
+    writeXattrBody(w, plan, i);
     assertAt(w, start + xsize, `xattrs of inode ${i}`);
   }
 
   if (tail > 0) {
     if (type === S_IFDIR) {
-      const { starts } = splitDirentChunks(n.entries);
-      writeDirentChunk(w, plan, n.entries, starts[starts.length - 1]!, n.entries.length);
+      const { starts, end } = direntChunks(plan, i);
+      writeDirentChunk(w, plan, starts[starts.length - 1]!, end);
     } else if (type === S_IFLNK) {
       w.raw(n.payload!);
-    } else if (n.content !== null) {
-      w.raw(n.content.subarray(n.content.length - tail));
+    } else if (content !== null) {
+      w.raw(content.subarray(content.length - tail));
     } else {
       w.fill(0xff, 4 * chunkCount);
     }
@@ -227,24 +238,24 @@ function writeInode(w: ByteWriter, plan: ImagePlan, i: number): void {
 }
 
 function writeDataBlocks(w: ByteWriter, plan: ImagePlan, i: number): void {
-  const n = plan.tree.nodes[i]!;
   const nBlocks = plan.nBlocks[i]!;
   if (nBlocks === 0) return;
+  const n = plan.tree.nodes[i]!;
   assertAt(w, plan.dataStart + plan.firstBlock[i]! * EROFS_BLKSIZ, `data of inode ${i}`);
-  const type = n.mode & S_IFMT;
+  const type = plan.tree.mode[i]! & S_IFMT;
+  const content = contentOf(n);
   if (type === S_IFDIR) {
-    const { starts } = splitDirentChunks(n.entries);
+    const { starts, end } = direntChunks(plan, i);
     for (let b = 0; b < nBlocks; b++) {
-      const to = b + 1 < starts.length ? starts[b + 1]! : n.entries.length;
-      writeDirentChunk(w, plan, n.entries, starts[b]!, to);
+      writeDirentChunk(w, plan, starts[b]!, b + 1 < starts.length ? starts[b + 1]! : end);
       w.alignTo(EROFS_BLKSIZ);
     }
   } else if (type === S_IFLNK) {
     w.raw(n.payload!);
     w.alignTo(EROFS_BLKSIZ);
-  } else if (n.content !== null) {
+  } else if (content !== null) {
     // Only the first block is ever written: content is at most 5000 bytes.
-    w.raw(n.content.subarray(0, Math.min(n.content.length, EROFS_BLKSIZ)));
+    w.raw(content.subarray(0, Math.min(content.length, EROFS_BLKSIZ)));
     w.alignTo(EROFS_BLKSIZ);
   } else {
     // A chunk table that did not fit in the inode: a full block of holes, whatever the count.

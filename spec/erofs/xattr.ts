@@ -101,6 +101,21 @@ export const EROFS_XATTR_PREFIXES: ReadonlyArray<{ index: number; prefix: Uint8A
   { index: EROFS_XATTR_INDEX_SECURITY, prefix: asciiBytes("security.") },
 ];
 
+/** The entry for keys that match no short prefix: index 0, the whole key is stored. */
+export const EROFS_XATTR_NO_PREFIX: { index: number; prefix: Uint8Array } = Object.freeze({
+  index: 0,
+  prefix: new Uint8Array(0),
+});
+
+/**
+ * The short prefix a key is stored under (first match of {@link EROFS_XATTR_PREFIXES}), without
+ * allocating: the suffix is `key.subarray(prefix.length)`.
+ */
+export function findXattrPrefix(key: Uint8Array): { index: number; prefix: Uint8Array } {
+  for (const p of EROFS_XATTR_PREFIXES) if (startsWith(key, p.prefix)) return p;
+  return EROFS_XATTR_NO_PREFIX;
+}
+
 /** Splits a key into its prefix index (0 for none) and the stored suffix (a view). */
 export function splitXattrKey(key: Uint8Array): { index: number; suffix: Uint8Array } {
   for (const p of EROFS_XATTR_PREFIXES) {

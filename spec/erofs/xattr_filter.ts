@@ -34,16 +34,16 @@ function round(acc: number, lane: number): number {
  * assert.equal(xxh32(new Uint8Array(0), 0), 0x02cc5d05);
  * ```
  */
-export function xxh32(data: Uint8Array, seed: number): number {
-  const len = data.length;
-  let p = 0;
+export function xxh32(data: Uint8Array, seed: number, start = 0, end = data.length): number {
+  const len = end - start;
+  let p = start;
   let h: number;
   if (len >= 16) {
     let v1 = (seed + PRIME32_1 + PRIME32_2) >>> 0;
     let v2 = (seed + PRIME32_2) >>> 0;
     let v3 = seed >>> 0;
     let v4 = (seed - PRIME32_1) >>> 0;
-    for (; p <= len - 16; p += 16) {
+    for (; p <= end - 16; p += 16) {
       v1 = round(v1, le32(data, p));
       v2 = round(v2, le32(data, p + 4));
       v3 = round(v3, le32(data, p + 8));
@@ -54,10 +54,10 @@ export function xxh32(data: Uint8Array, seed: number): number {
     h = (seed + PRIME32_5) >>> 0;
   }
   h = (h + len) >>> 0;
-  for (; p + 4 <= len; p += 4) {
+  for (; p + 4 <= end; p += 4) {
     h = Math.imul(rotl((h + Math.imul(le32(data, p), PRIME32_3)) >>> 0, 17), PRIME32_4) >>> 0;
   }
-  for (; p < len; p++) {
+  for (; p < end; p++) {
     h = Math.imul(rotl((h + Math.imul(data[p]!, PRIME32_5)) >>> 0, 11), PRIME32_1) >>> 0;
   }
   h = Math.imul(h ^ (h >>> 15), PRIME32_2) >>> 0;
@@ -65,9 +65,10 @@ export function xxh32(data: Uint8Array, seed: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** The filter bit of one xattr, given its prefix index and suffix. */
-export function xattrFilterBit(index: number, suffix: Uint8Array): number {
-  return xxh32(suffix, (EROFS_XATTR_FILTER_SEED + index) >>> 0) & (EROFS_XATTR_FILTER_BITS - 1);
+/** The filter bit of one xattr: its prefix index, and its key with the suffix from `start`. */
+export function xattrFilterBit(index: number, key: Uint8Array, start = 0): number {
+  return xxh32(key, (EROFS_XATTR_FILTER_SEED + index) >>> 0, start) &
+    (EROFS_XATTR_FILTER_BITS - 1);
 }
 
 /** The stored `h_name_filter` for a set of filter bits: the complement of their union. */
