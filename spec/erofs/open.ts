@@ -265,33 +265,37 @@ export class ErofsImage {
    * then the shared ones in the order of their ids.
    */
   xattrs(ino: ErofsInodeInfo): RawXattr[] {
+    return [...this.eachXattr(ino)];
+  }
+
+  /** {@link xattrs}, one entry at a time: an entry is checked only when it is reached. */
+  *eachXattr(ino: ErofsInodeInfo): Generator<RawXattr, void, undefined> {
     const h = this.xattrHeader(ino);
-    if (h === undefined) return [];
-    const out: RawXattr[] = [];
+    if (h === undefined) return;
     const end = ino.xattrOffset + ino.xattrSize;
     let p = ino.xattrOffset + EROFS_XATTR_IBODY_HEADER_SIZE + 4 * h.hSharedCount;
     // C stops as soon as no more than an entry header's worth of bytes is left.
     while (end - p > EROFS_XATTR_ENTRY_SIZE) {
       const x = readXattrEntry(this.#r, p, end, false, ino.nid);
-      out.push(x);
+      yield x;
       p += x.entrySize;
     }
     const len = this.bytes.length;
     for (let i = 0; i < h.hSharedCount; i++) {
       const idAt = ino.xattrOffset + EROFS_XATTR_IBODY_HEADER_SIZE + 4 * i;
-      const at = this.xattrStart + this.#r.u32(idAt) * 4;
+      const id = this.#r.u32(idAt);
+      const at = this.xattrStart + id * 4;
       if (at + EROFS_XATTR_ENTRY_SIZE > len) {
         fail(
           "EINVAL",
-          `shared xattr id ${this.#r.u32(idAt)} is past the end of the image`,
+          `shared xattr id ${id} is past the end of the image`,
           idAt,
           "h_shared_xattrs",
           ino.nid,
         );
       }
-      out.push(readXattrEntry(this.#r, at, len, true, ino.nid));
+      yield readXattrEntry(this.#r, at, len, true, ino.nid);
     }
-    return out;
   }
 
   /**

@@ -71,7 +71,7 @@ export interface ReadImageOptions {
 const PATH_MAX = 4096;
 
 interface Frame {
-  nid: number;
+  ino: ErofsInodeInfo;
   node: Node;
   entries: RawDirent[];
   next: number;
@@ -129,7 +129,9 @@ class TreeReader {
     while (stack.length > 0) {
       const f = stack[stack.length - 1]!;
       if (f.next === f.entries.length) {
+        // C applies a directory's xattrs after reading its entries.
         stack.pop();
+        this.#applyXattrs(f.ino, f.node);
         continue;
       }
       const e = f.entries[f.next++]!;
@@ -148,7 +150,7 @@ class TreeReader {
         throw new ErofsFormatError(code, err.message, {
           offset: e.offset,
           structure: "dirent",
-          nid: f.nid,
+          nid: f.ino.nid,
         });
       }
     }
@@ -189,14 +191,19 @@ class TreeReader {
     if (type === S_IFDIR) {
       const entries = image.readdir(ino);
       this.#claimBlocks(ino);
-      this.#stack.push({ nid, node, entries, next: 0, filter });
+      this.#stack.push({ ino, node, entries, next: 0, filter });
     } else if (type === S_IFLNK) {
       this.#readSymlink(ino, node);
     } else if (type === S_IFREG && ino.size !== 0n) {
       this.#readRegular(ino, node);
     }
-    for (const x of image.xattrs(ino)) applyXattrLikeC(node, x, image.bytes, nid);
+    if (type !== S_IFDIR) this.#applyXattrs(ino, node);
     return node;
+  }
+
+  #applyXattrs(ino: ErofsInodeInfo, node: Node): void {
+    const image = this.image;
+    for (const x of image.eachXattr(ino)) applyXattrLikeC(node, x, image.bytes, ino.nid);
   }
 
   #readSymlink(ino: ErofsInodeInfo, node: Node): void {
