@@ -135,14 +135,22 @@ function validateNode(n: Node): bigint {
   if (content !== null) {
     // C's writer mis-writes content beyond one block and a tail; its parser caps it at 5000.
     if (content.length > LCFS_INLINE_CONTENT_MAX) {
-      fail("EFBIG", n, `inline content of ${content.length} bytes exceeds ${LCFS_INLINE_CONTENT_MAX}`);
+      fail(
+        "EFBIG",
+        n,
+        `inline content of ${content.length} bytes exceeds ${LCFS_INLINE_CONTENT_MAX}`,
+      );
     }
     return BigInt(content.length);
   }
   const size = BigInt.asUintN(64, n.size);
   if (type === S_IFREG && size > 0n) {
     if (computeChunking(size).chunkCount > LCFS_MAX_NONINLINE_CHUNKS) {
-      fail("EFBIG", n, `a file of ${size} bytes needs more than ${LCFS_MAX_NONINLINE_CHUNKS} chunks`);
+      fail(
+        "EFBIG",
+        n,
+        `a file of ${size} bytes needs more than ${LCFS_MAX_NONINLINE_CHUNKS} chunks`,
+      );
     }
   }
   return size;
@@ -159,94 +167,22 @@ function hasWhiteout(root: Node): boolean {
   return false;
 }
 
-/** Per-node state of the rewrite, created only for nodes whose xattrs change. */
-interface Rewritten extends XattrHolder {
-  mode: number;
-  size: bigint;
-}
-
-/**
- * `rewrite_tree_for_erofs`: a pre-order walk, children in sorted order, links not visited.
- * Returns the changed nodes; each starts with a copy of its xattrs and a budget of 0 (the C
- * clone does not carry the budget, see setXattr).
- */
-function rewriteTree(root: Node, version: number, sizes: Map<Node, bigint>): Map<Node, Rewritten> {
-  const changed = new Map<Node, Rewritten>();
-  const edit = (n: Node): Rewritten => {
-    let r = changed.get(n);
-    if (r === undefined) {
-      r = { mode: n.mode >>> 0, size: sizes.get(n)!, xattrs: n.xattrs.slice(), xattrBudget: 0 };
-      changed.set(n, r);
-    }
-    return r;
-  };
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    const size = validateNode(n);
-    sizes.set(n, size);
-    // Escape trusted.overlay.* in place, budget untouched (C renames; collisions are renamed too).
-    for (let i = 0; i < n.xattrs.length; i++) {
-      if (!startsWith(n.xattrs[i]!.key, OVERLAY_XATTR_PREFIX)) continue;
-      const r = edit(n);
-      const x = r.xattrs[i]!;
-      const key = new Uint8Array(x.key.length + 8);
-      key.set(OVERLAY_XATTR_ESCAPE_PREFIX);
-      key.set(x.key.subarray(OVERLAY_XATTR_PREFIX.length), OVERLAY_XATTR_ESCAPE_PREFIX.length);
-      r.xattrs[i] = { key, value: x.value };
-    }
-    const type = n.mode & S_IFMT;
-    if (isExternalFile(n.mode, size, n)) {
-      const r = edit(n);
-      let metacopy = EMPTY;
-      if (n.digest !== null) {
-        metacopy = new Uint8Array(36);
-        metacopy.set(METACOPY_HEADER);
-        metacopy.set(n.digest.subarray(0, 32), 4);
-      }
-      setXattr(r, OVERLAY_XATTR_METACOPY, metacopy);
-      if (n.payload !== null && n.payload.length > 0) {
-        // A literal join: a payload that starts with '/' gives "//…" (C 1.0.8).
-        const redirect = new Uint8Array(n.payload.length + 1);
-        redirect[0] = 0x2f;
-        redirect.set(n.payload, 1);
-        setXattr(r, OVERLAY_XATTR_REDIRECT, redirect);
-      }
-    } else if (type === S_IFCHR && n.rdev >>> 0 === 0) {
-      const r = edit(n);
-      r.size = 0n;
-      r.mode = (S_IFREG | (n.mode & ~S_IFMT)) >>> 0;
-      setXattr(r, OVERLAY_XATTR_ESCAPED_WHITEOUT, EMPTY);
-      setXattr(r, OVERLAY_XATTR_USERXATTR_WHITEOUT, EMPTY);
-      const p = edit(n.parent ?? root);
-      setXattr(p, OVERLAY_XATTR_ESCAPED_WHITEOUTS, EMPTY);
-      setXattr(p, OVERLAY_XATTR_USERXATTR_WHITEOUTS, EMPTY);
-      if (version >= 1) {
-        setXattr(p, OVERLAY_XATTR_ESCAPED_OPAQUE, X);
-        setXattr(p, OVERLAY_XATTR_USERXATTR_OPAQUE, X);
-      }
-    }
-    if (type === S_IFDIR) {
-      for (let i = n.children.length - 1; i >= 0; i--) {
-        const c = n.children[i]!;
-        if (compareBytes(c.name, DOT) === 0 || compareBytes(c.name, DOTDOT) === 0) {
-          fail("EINVAL", c, "`.` and `..` cannot be names in the tree");
-        }
-        if (c.linkTo === null) stack.push(c);
-      }
-    }
-  }
-  setXattr(edit(root), OVERLAY_XATTR_OPAQUE, Y);
-  return changed;
+/** A node whose xattrs the rewrite changes: a copy of them, with C's budget restarted at 0. */
+function editable(xattrs: Xattr[]): XattrHolder {
+  // The C clone does not carry the budget (see setXattr): it starts at 0.
+  return { xattrs: xattrs.slice(), xattrBudget: 0 };
 }
 
 const HEX = "0123456789abcdef";
 
 /** `add_overlay_whiteouts`: the 256 `00`..`ff` chardev stubs of the root, in every version. */
-function rootWhiteoutStubs(root: Node, rootXattrs: Xattr[]): Node[] {
-  const selinux = getXattr({ xattrs: rootXattrs, xattrBudget: 0 }, XATTR_SECURITY_SELINUX);
+function rootWhiteoutStubs(root: Node): Node[] {
+  // The rewrite never touches security.selinux, so the root's own value is the one C copies.
+  const selinux = getXattr(root, XATTR_SECURITY_SELINUX);
   const have = new Set<string>();
-  for (const c of root.children) if (c.name.length === 2) have.add(String.fromCharCode(c.name[0]!, c.name[1]!));
+  for (const c of root.children) {
+    if (c.name.length === 2) have.add(String.fromCharCode(c.name[0]!, c.name[1]!));
+  }
   const stubs: Node[] = [];
   for (let i = 0; i < 256; i++) {
     const name = HEX[i >> 4]! + HEX[i & 15]!;
@@ -265,15 +201,142 @@ function rootWhiteoutStubs(root: Node, rootXattrs: Xattr[]): Node[] {
   return stubs;
 }
 
-/** Children of a directory as written: the node's own, plus the root's stubs, in byte order. */
-function childrenOf(n: Node, root: Node, stubs: Node[]): Node[] {
-  if (n !== root || stubs.length === 0) return n.children;
-  return [...n.children, ...stubs].sort((a, b) => compareBytes(a.name, b.name));
+function isSorted(xs: Xattr[]): boolean {
+  for (let i = 1; i < xs.length; i++) {
+    if (compareBytes(xs[i - 1]!.key, xs[i]!.key) > 0) return false;
+  }
+  return true;
 }
 
-function isSorted(xs: Xattr[]): boolean {
-  for (let i = 1; i < xs.length; i++) if (compareBytes(xs[i - 1]!.key, xs[i]!.key) > 0) return false;
-  return true;
+/** Inodes in BFS order, with each one's parent and its block of real children. */
+interface Numbering {
+  nodes: Node[];
+  parent: Uint32Array;
+  firstChild: Uint32Array;
+  childCount: Uint32Array;
+  /** Children as written (the root's include the stubs), per directory index. */
+  kids: (Node[] | undefined)[];
+  entryCount: number;
+}
+
+/** `lcfs_compute_tree`'s queue: BFS from the root, children in byte order, links skipped. */
+function numberTree(root: Node, stubs: Node[]): Numbering {
+  const nodes: Node[] = [root];
+  const parents: number[] = [0];
+  const first: number[] = [];
+  const counts: number[] = [];
+  const kids: (Node[] | undefined)[] = [];
+  let entryCount = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    first.push(nodes.length);
+    if ((n.mode & S_IFMT) !== S_IFDIR) {
+      counts.push(0);
+      kids.push(undefined);
+      continue;
+    }
+    const list = i === 0 && stubs.length > 0
+      ? [...n.children, ...stubs].sort((a, b) => compareBytes(a.name, b.name))
+      : n.children;
+    kids.push(list);
+    entryCount += list.length + 2;
+    let c = 0;
+    for (const k of list) {
+      if (k.linkTo !== null) continue;
+      nodes.push(k);
+      parents.push(i);
+      c++;
+    }
+    counts.push(c);
+  }
+  return {
+    nodes,
+    parent: Uint32Array.from(parents),
+    firstChild: Uint32Array.from(first),
+    childCount: Uint32Array.from(counts),
+    kids,
+    entryCount,
+  };
+}
+
+/**
+ * `rewrite_tree_for_erofs` over the numbered inodes: a pre-order walk (C's order, which decides
+ * which error comes first), children in byte order. Fills `mode`, `size` and the edited xattrs.
+ */
+function rewriteTree(
+  t: Numbering,
+  version: number,
+  mode: Uint32Array,
+  size: bigint[],
+  edited: (XattrHolder | undefined)[],
+  stubs: ReadonlySet<Node>,
+): void {
+  const { nodes } = t;
+  const edit = (i: number): XattrHolder => (edited[i] ??= editable(nodes[i]!.xattrs));
+  const stack: number[] = [0];
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    const n = nodes[i]!;
+    size[i] = validateNode(n);
+    mode[i] = n.mode >>> 0;
+    // Escape trusted.overlay.* in place, budget untouched (C renames; collisions are renamed too).
+    for (let j = 0; j < n.xattrs.length; j++) {
+      if (!startsWith(n.xattrs[j]!.key, OVERLAY_XATTR_PREFIX)) continue;
+      const r = edit(i);
+      const x = r.xattrs[j]!;
+      const key = new Uint8Array(x.key.length + 8);
+      key.set(OVERLAY_XATTR_ESCAPE_PREFIX);
+      key.set(x.key.subarray(OVERLAY_XATTR_PREFIX.length), OVERLAY_XATTR_ESCAPE_PREFIX.length);
+      r.xattrs[j] = { key, value: x.value };
+    }
+    const type = n.mode & S_IFMT;
+    if (isExternalFile(n.mode, size[i]!, n)) {
+      const r = edit(i);
+      let metacopy = EMPTY;
+      if (n.digest !== null) {
+        metacopy = new Uint8Array(36);
+        metacopy.set(METACOPY_HEADER);
+        metacopy.set(n.digest.subarray(0, 32), 4);
+      }
+      setXattr(r, OVERLAY_XATTR_METACOPY, metacopy);
+      if (n.payload !== null && n.payload.length > 0) {
+        // A literal join: a payload that starts with '/' gives "//…" (C 1.0.8).
+        const redirect = new Uint8Array(n.payload.length + 1);
+        redirect[0] = 0x2f;
+        redirect.set(n.payload, 1);
+        setXattr(r, OVERLAY_XATTR_REDIRECT, redirect);
+      }
+    } else if (type === S_IFCHR && n.rdev >>> 0 === 0 && n.parent !== null) {
+      const r = edit(i);
+      size[i] = 0n;
+      mode[i] = (S_IFREG | (n.mode & ~S_IFMT)) >>> 0;
+      setXattr(r, OVERLAY_XATTR_ESCAPED_WHITEOUT, EMPTY);
+      setXattr(r, OVERLAY_XATTR_USERXATTR_WHITEOUT, EMPTY);
+      const p = edit(t.parent[i]!);
+      setXattr(p, OVERLAY_XATTR_ESCAPED_WHITEOUTS, EMPTY);
+      setXattr(p, OVERLAY_XATTR_USERXATTR_WHITEOUTS, EMPTY);
+      if (version >= 1) {
+        setXattr(p, OVERLAY_XATTR_ESCAPED_OPAQUE, X);
+        setXattr(p, OVERLAY_XATTR_USERXATTR_OPAQUE, X);
+      }
+    }
+    if (type === S_IFDIR) {
+      for (const c of n.children) {
+        if (compareBytes(c.name, DOT) === 0 || compareBytes(c.name, DOTDOT) === 0) {
+          fail("EINVAL", c, "`.` and `..` cannot be names in the tree");
+        }
+      }
+      // Real children are consecutive in BFS order; push in reverse to pop in byte order.
+      const f = t.firstChild[i]!;
+      for (let k = t.childCount[i]! - 1; k >= 0; k--) {
+        const c = f + k;
+        // The root's stubs are added after the walk in C; they are never rewritten.
+        if (stubs.has(nodes[c]!)) mode[c] = nodes[c]!.mode;
+        else stack.push(c);
+      }
+    }
+  }
+  setXattr(edit(0), OVERLAY_XATTR_OPAQUE, Y);
 }
 
 /**
@@ -286,48 +349,33 @@ function isSorted(xs: Xattr[]): boolean {
 export function prepareTree(root: Node, options: VersionOptions = {}): PreparedTree {
   if ((root.mode & S_IFMT) !== S_IFDIR) fail("EINVAL", null, "the root is not a directory");
   const version = resolveFormatVersion(options, () => hasWhiteout(root));
-  const sizes = new Map<Node, bigint>();
-  const changed = rewriteTree(root, version, sizes);
-  const stubs = rootWhiteoutStubs(root, changed.get(root)!.xattrs);
-
-  // BFS numbering (lcfs_compute_tree), links skipped.
-  const nodes: Node[] = [root];
-  const index = new Map<Node, number>([[root, 0]]);
-  let entryCount = 0;
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    if ((n.mode & S_IFMT) !== S_IFDIR) continue;
-    const kids = childrenOf(n, root, stubs);
-    entryCount += kids.length + 2;
-    for (const c of kids) {
-      if (c.linkTo !== null) continue;
-      index.set(c, nodes.length);
-      nodes.push(c);
-    }
-  }
+  const stubs = rootWhiteoutStubs(root);
+  const t = numberTree(root, stubs);
+  const { nodes } = t;
   const count = nodes.length;
   const mode = new Uint32Array(count);
+  const size: bigint[] = new Array(count).fill(0n);
+  const edited: (XattrHolder | undefined)[] = new Array(count);
+  rewriteTree(t, version, mode, size, edited, new Set(stubs));
+
   const nlink = new Uint32Array(count);
-  const size: bigint[] = new Array(count);
   const xattrs: Xattr[][] = new Array(count);
   const entryStart = new Uint32Array(count + 1);
-  const entryName: Uint8Array[] = new Array(entryCount);
-  const entryTarget = new Uint32Array(entryCount);
-  const entryIsLink = new Uint8Array(entryCount);
+  const entryName: Uint8Array[] = new Array(t.entryCount);
+  const entryTarget = new Uint32Array(t.entryCount);
+  const entryIsLink = new Uint8Array(t.entryCount);
+  let links: Map<Node, number> | undefined;
   let minSec = root.mtimeSec;
   let minNsec = root.mtimeNsec >>> 0;
   let hasAcl = false;
   let e = 0;
   for (let i = 0; i < count; i++) {
     const n = nodes[i]!;
-    const r = changed.get(n);
-    mode[i] = r?.mode ?? n.mode >>> 0;
-    size[i] = r?.size ?? sizes.get(n) ?? 0n;
     nlink[i] = n.nlink >>> 0;
-    let xs = r?.xattrs ?? n.xattrs;
+    let xs = edited[i]?.xattrs ?? n.xattrs;
     if (!isSorted(xs)) xs = xs.slice().sort((a, b) => compareBytes(a.key, b.key));
     xattrs[i] = xs;
-    const sec = BigInt.asIntN(64, n.mtimeSec);
+    const sec = n.mtimeSec;
     const nsec = n.mtimeNsec >>> 0;
     if (sec < minSec || (sec === minSec && nsec < minNsec)) {
       minSec = sec;
@@ -339,12 +387,13 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
         getXattr(holder, XATTR_POSIX_ACL_DEFAULT) !== undefined;
     }
     entryStart[i] = e;
-    if ((n.mode & S_IFMT) !== S_IFDIR) continue;
+    const kids = t.kids[i];
+    if (kids === undefined) continue;
     // `.` and `..` are ordinary entries placed where they sort (names below 0x2e come first).
-    const kids = childrenOf(n, root, stubs);
     let dirs = 0;
     let dotDone = false;
     let dotdotDone = false;
+    let real = t.firstChild[i]!;
     for (let k = 0; k <= kids.length; k++) {
       const c = kids[k];
       if (!dotDone && (c === undefined || compareBytes(c.name, DOT) > 0)) {
@@ -355,7 +404,7 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
       }
       if (!dotdotDone && (c === undefined || compareBytes(c.name, DOTDOT) > 0)) {
         entryName[e] = DOTDOT;
-        entryTarget[e] = n === root ? 0 : index.get(n.parent!)!;
+        entryTarget[e] = t.parent[i]!;
         entryIsLink[e++] = 1;
         dotdotDone = true;
       }
@@ -364,17 +413,21 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
       // C counts every child whose own mode is a directory, links included.
       if ((c.mode & S_IFMT) === S_IFDIR) dirs++;
       if (c.linkTo === null) {
-        entryTarget[e] = index.get(c)!;
+        entryTarget[e] = real++;
       } else {
         entryIsLink[e] = 1;
-        // Checked after the rewrite, as C does (EFBIG and ERANGE come before ELOOP).
-        let t: Node;
+        // Resolved after the rewrite, as C does (EFBIG and ERANGE come before ELOOP).
+        let target: Node;
         try {
-          t = resolveLink(c);
+          target = resolveLink(c);
         } catch {
           fail("ELOOP", c, "hardlink cycle");
         }
-        const ti = index.get(t);
+        if (links === undefined) {
+          links = new Map();
+          for (let j = 0; j < count; j++) links.set(nodes[j]!, j);
+        }
+        const ti = links.get(target);
         if (ti === undefined) fail("EINVAL", c, "hardlink target is outside the tree");
         entryTarget[e] = ti;
       }

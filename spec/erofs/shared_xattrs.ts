@@ -47,28 +47,51 @@ interface PairCount {
   offset: number;
 }
 
-/** Distinct (key, value) pairs with their use counts, hashed without building strings. */
+/**
+ * Distinct (key, value) pairs with their use counts: an open-addressing hash table over typed
+ * arrays, cheaper than a Map of strings for hundreds of thousands of xattrs.
+ */
 class PairTable {
-  readonly #buckets = new Map<number, PairCount | PairCount[]>();
   readonly entries: PairCount[] = [];
+  #hashes = new Uint32Array(1024);
+  /** Entry index + 1 per slot; 0 = empty. */
+  #slots = new Int32Array(1024);
 
   /** The entry for `x`, created with count 0 when new. */
   lookup(x: Xattr): PairCount {
     const h = pairHash(x);
-    const b = this.#buckets.get(h);
-    if (b !== undefined) {
-      if (!Array.isArray(b)) {
-        if (samePair(b.xattr, x)) return b;
-      } else {
-        for (const e of b) if (samePair(e.xattr, x)) return e;
+    const mask = this.#slots.length - 1;
+    for (let s = h & mask;; s = (s + 1) & mask) {
+      const v = this.#slots[s]!;
+      if (v === 0) break;
+      if (this.#hashes[s] === h) {
+        const e = this.entries[v - 1]!;
+        if (samePair(e.xattr, x)) return e;
       }
     }
     const e: PairCount = { xattr: x, count: 0, offset: -1 };
     this.entries.push(e);
-    if (b === undefined) this.#buckets.set(h, e);
-    else if (Array.isArray(b)) b.push(e);
-    else this.#buckets.set(h, [b, e]);
+    if (this.entries.length * 2 > this.#slots.length) this.#grow();
+    this.#insert(h, this.entries.length);
     return e;
+  }
+
+  #insert(h: number, v: number): void {
+    const mask = this.#slots.length - 1;
+    let s = h & mask;
+    while (this.#slots[s] !== 0) s = (s + 1) & mask;
+    this.#slots[s] = v;
+    this.#hashes[s] = h;
+  }
+
+  #grow(): void {
+    const oldSlots = this.#slots;
+    const oldHashes = this.#hashes;
+    this.#slots = new Int32Array(oldSlots.length * 2);
+    this.#hashes = new Uint32Array(oldSlots.length * 2);
+    for (let s = 0; s < oldSlots.length; s++) {
+      if (oldSlots[s] !== 0) this.#insert(oldHashes[s]!, oldSlots[s]!);
+    }
   }
 }
 

@@ -13,7 +13,6 @@ import { FsVerityHasher } from "../../spec/fsverity/merkle.ts";
 import { toHex } from "../../spec/bytes/compare.ts";
 import { ComposefsLimitError, STRERROR } from "../../spec/tree/errors.ts";
 import type { Node } from "../../spec/tree/node.ts";
-import { nodeSha256 } from "../crypto/sha256.ts";
 import { resolveOutputTarget, writeOutput } from "../fs/atomic_file.ts";
 import { getoptLong, type LongOption, parseCInt } from "./args.ts";
 import { CliError, strerrorOf } from "./report.ts";
@@ -269,6 +268,8 @@ export async function mkcomposefs(argv: readonly string[]): Promise<number> {
     }
   }
   if (a.printDigest) {
+    // node:crypto pulls in Deno's Node layer (tens of ms): load it only when a digest is wanted.
+    const { nodeSha256 } = await import("../crypto/sha256.ts");
     const h = new FsVerityHasher(nodeSha256);
     h.update(image);
     Deno.stdout.writeSync(new TextEncoder().encode(toHex(h.digest()) + "\n"));
