@@ -21,6 +21,7 @@ import {
 import { DumpSyntaxError, latin1String } from "./errors.ts";
 import { hexDigitValue, unescapeDumpField } from "./escape.ts";
 import { createTreeBuilder, insertNode, lookupPath, type TreeBuilder } from "./_paths.ts";
+import { cReaderParsesUnterminated } from "./_c_reader.ts";
 import { isZero, parseUnsigned, toU32, toU64 } from "./_strtoull.ts";
 
 /** `LCFS_INLINE_CONTENT_MAX` (lcfs-writer.h): longest CONTENT a dump line may carry. */
@@ -43,19 +44,19 @@ const EQUAL = 0x3d;
 const AT = 0x40;
 const BACKSLASH = 0x5c;
 
-/** Number of fixed fields (PATH … DIGEST). */
-const FIXED_FIELDS = 11;
-const F_PATH = 0;
-const F_SIZE = 1;
-const F_MODE = 2;
-const F_NLINK = 3;
-const F_UID = 4;
-const F_GID = 5;
-const F_RDEV = 6;
-const F_MTIME = 7;
-const F_PAYLOAD = 8;
-const F_CONTENT = 9;
-const F_DIGEST = 10;
+/** Field indexes of a line, as C names them (`FIELD_XATTRS_START` = number of fixed fields). */
+const FIELD_XATTRS_START = 11;
+const FIELD_PATH = 0;
+const FIELD_SIZE = 1;
+const FIELD_MODE = 2;
+const FIELD_NLINK = 3;
+const FIELD_UID = 4;
+const FIELD_GID = 5;
+const FIELD_RDEV = 6;
+const FIELD_MTIME = 7;
+const FIELD_PAYLOAD = 8;
+const FIELD_CONTENT = 9;
+const FIELD_DIGEST = 10;
 
 /** Options of {@link parseDump}. */
 export interface ParseDumpOptions {
@@ -111,7 +112,7 @@ export function parseDump(input: Uint8Array, options: ParseDumpOptions = {}): No
     strict: options.strict ?? false,
     tree: createTreeBuilder(),
     fixups: [],
-    fields: new Int32Array(2 * FIXED_FIELDS),
+    fields: new Int32Array(2 * FIELD_XATTRS_START),
     pathBuf: null,
     pathStart: 0,
     pathEnd: 0,
@@ -154,34 +155,10 @@ export function parseDump(input: Uint8Array, options: ParseDumpOptions = {}): No
   return p.tree.root;
 }
 
-/**
- * C reads with `fread` into a 64 KiB buffer that doubles for long lines. If a read fills the
- * buffer exactly at the end of the input, the next read returns 0 and the pending partial line
- * is parsed as complete, even in strict mode (§1.1). Replays those reads.
- */
-function cReaderParsesUnterminated(input: Uint8Array): boolean {
-  const n = input.length;
-  let capacity = 0;
-  let pending = 0;
-  let read = 0;
-  for (;;) {
-    if (capacity < pending + 1) {
-      capacity = capacity === 0 ? 65536 : capacity * 2;
-      if (capacity < pending + 1) capacity = pending + 1;
-    }
-    const want = capacity - pending;
-    const got = Math.min(want, n - read);
-    if (got === 0) return pending > 0;
-    read += got;
-    pending = read - (input.lastIndexOf(LF, read - 1) + 1);
-    if (got < want) return false;
-  }
-}
-
 function parseLine(p: LineParser, buf: Uint8Array, ls: number, le: number, escaped: boolean) {
   const f = p.fields;
   let at = ls;
-  for (let i = 0; i < 2 * FIXED_FIELDS; i += 2) {
+  for (let i = 0; i < 2 * FIELD_XATTRS_START; i += 2) {
     const sp = at < le ? buf.indexOf(SPACE, at) : -1;
     f[i] = at;
     if (sp === -1 || sp >= le) {
@@ -196,8 +173,8 @@ function parseLine(p: LineParser, buf: Uint8Array, ls: number, le: number, escap
 
   // The path stays a range of `buf` (or of its unescaped copy): no view unless needed.
   let pathBuf = buf;
-  let ps = f[2 * F_PATH]!;
-  let pe = f[2 * F_PATH + 1]!;
+  let ps = f[2 * FIELD_PATH]!;
+  let pe = f[2 * FIELD_PATH + 1]!;
   if (escaped) {
     pathBuf = cutAtNul(unescapeDumpField(buf, ps, pe));
     ps = 0;
@@ -208,8 +185,8 @@ function parseLine(p: LineParser, buf: Uint8Array, ls: number, le: number, escap
   p.pathStart = ps;
   p.pathEnd = pe;
 
-  let ms = f[2 * F_MODE]!;
-  const me = f[2 * F_MODE + 1]!;
+  let ms = f[2 * FIELD_MODE]!;
+  const me = f[2 * FIELD_MODE + 1]!;
   const isHardlink = me > ms && buf[ms] === AT;
   if (isHardlink) ms++;
   const mode = toU32(integer(buf, ms, me, 8));
@@ -226,30 +203,30 @@ function parseLine(p: LineParser, buf: Uint8Array, ls: number, le: number, escap
     if (type === S_IFDIR) {
       throw new DumpSyntaxError("EDIRHARDLINK", "Directories can't be hardlinked");
     }
-    const target = optionalField(buf, f, F_PAYLOAD, escaped);
+    const target = optionalField(buf, f, FIELD_PAYLOAD, escaped);
     const path = pathBuf.subarray(ps, pe);
     p.fixups.push({ node, target: target && cutAtNul(target), line: p.line, path });
     return;
   }
 
-  const size = integer(buf, f[2 * F_SIZE]!, f[2 * F_SIZE + 1]!, 10);
-  const nlink = integer(buf, f[2 * F_NLINK]!, f[2 * F_NLINK + 1]!, 10);
-  const uid = integer(buf, f[2 * F_UID]!, f[2 * F_UID + 1]!, 10);
+  const size = integer(buf, f[2 * FIELD_SIZE]!, f[2 * FIELD_SIZE + 1]!, 10);
+  const nlink = integer(buf, f[2 * FIELD_NLINK]!, f[2 * FIELD_NLINK + 1]!, 10);
+  const uid = integer(buf, f[2 * FIELD_UID]!, f[2 * FIELD_UID + 1]!, 10);
   // C bug kept: a bad GID or RDEV is reported only when UID is 0; otherwise it reads as 0.
-  const gid = parseUnsigned(buf, f[2 * F_GID]!, f[2 * F_GID + 1]!, 10) ??
-    (isZero(uid) ? invalidInteger(buf, f[2 * F_GID]!, f[2 * F_GID + 1]!) : 0);
-  const rdev = parseUnsigned(buf, f[2 * F_RDEV]!, f[2 * F_RDEV + 1]!, 10) ??
-    (isZero(uid) ? invalidInteger(buf, f[2 * F_RDEV]!, f[2 * F_RDEV + 1]!) : 0);
-  const ts = f[2 * F_MTIME]!;
-  const te = f[2 * F_MTIME + 1]!;
+  const gid = parseUnsigned(buf, f[2 * FIELD_GID]!, f[2 * FIELD_GID + 1]!, 10) ??
+    (isZero(uid) ? invalidInteger(buf, f[2 * FIELD_GID]!, f[2 * FIELD_GID + 1]!) : 0);
+  const rdev = parseUnsigned(buf, f[2 * FIELD_RDEV]!, f[2 * FIELD_RDEV + 1]!, 10) ??
+    (isZero(uid) ? invalidInteger(buf, f[2 * FIELD_RDEV]!, f[2 * FIELD_RDEV + 1]!) : 0);
+  const ts = f[2 * FIELD_MTIME]!;
+  const te = f[2 * FIELD_MTIME + 1]!;
   let dot = ts;
   while (dot < te && buf[dot] !== DOT) dot++;
   const sec = integer(buf, ts, dot, 10);
   const nsec = integer(buf, dot < te ? dot + 1 : te, te, 10);
 
-  const payloadRaw = optionalField(buf, f, F_PAYLOAD, escaped);
+  const payloadRaw = optionalField(buf, f, FIELD_PAYLOAD, escaped);
   const payload = payloadRaw && escaped ? cutAtNul(payloadRaw) : payloadRaw;
-  const content = optionalField(buf, f, F_CONTENT, escaped);
+  const content = optionalField(buf, f, FIELD_CONTENT, escaped);
   if (content !== null && !sameU64(size, content.length)) {
     throw new DumpSyntaxError(
       "ECONTENTSIZE",
@@ -257,8 +234,8 @@ function parseLine(p: LineParser, buf: Uint8Array, ls: number, le: number, escap
     );
   }
   let digestBuf = buf;
-  let ds = f[2 * F_DIGEST]!;
-  let de = f[2 * F_DIGEST + 1]!;
+  let ds = f[2 * FIELD_DIGEST]!;
+  let de = f[2 * FIELD_DIGEST + 1]!;
   const hasDigest = !isDash(buf, ds, de);
   if (hasDigest && escaped) {
     digestBuf = cutAtNul(unescapeDumpField(buf, ds, de));
