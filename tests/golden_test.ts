@@ -6,6 +6,9 @@
 
 import assert from "node:assert/strict";
 import { buildImageFromDump } from "../mod.ts";
+import { toHex } from "../spec/bytes/compare.ts";
+import { fsverityDigest } from "../spec/fsverity/merkle.ts";
+import { nodeSha256 } from "../src/crypto/sha256.ts";
 import {
   FAIL_DIR,
   GOLDEN_DIR,
@@ -41,6 +44,15 @@ for (const c of listCases(GOLDEN_DIR)) {
           (await explainMismatch(c, image)),
       );
     }
+  });
+}
+
+for (const c of listCases(GOLDEN_DIR)) {
+  const expected = readCaseFile(c, "digest")?.trim();
+  if (expected === undefined) continue;
+  Deno.test(`fsverityDigest() of our image is C's --print-digest-only for golden/${c.name}`, () => {
+    const image = buildImageFromDump(readCaseDump(c), c.options.build);
+    assert.equal(toHex(fsverityDigest(image, nodeSha256)), expected);
   });
 }
 
