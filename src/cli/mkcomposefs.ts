@@ -70,7 +70,7 @@ Options:
   --print-digest-only   Print the digest of the image, don't write image
   --from-file           The source is a dump file, not a directory
   --min-version=N       Use this minimal format version (default=0)
-  --max-version=N       Use this maxium format version (default=1)
+  --max-version=N       Use this maximum format version (default=1)
   --threads=N           Use this to override the default number of threads used to calculate digest and copy files (default=${threads})
   --hardlinks           Keep hardlinks of a source directory as one inode (not in C 1.0.8)
   --tool-version        Print the version of this tool and the formats it writes
