@@ -43,31 +43,41 @@ export interface PrintDumpOptions {
  * @returns the dump text
  */
 export function printDump(root: Node, options: PrintDumpOptions = {}): Uint8Array {
-  const out = new DumpSink(1 << 16);
+  const out: Out = { buf: new Uint8Array(1 << 16), pos: 0 };
   const filter = options.filter;
-  const nodes: Node[] = [root];
-  const paths: Uint8Array[] = [new Uint8Array([SLASH])];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const path = paths.pop()!;
-    writeDumpEntry(out, node, path);
-    const kids = node.children;
-    // The root's path is "/", its children "/name"; deeper ones "parent/name".
-    const prefix = node === root ? 0 : path.length;
+  writeDumpEntry(out, root, ROOT_PATH);
+  // DFS with one shared path buffer: a node's path is its parent's (still in place, since only
+  // deeper entries are written after it) plus "/name".
+  let path = new Uint8Array(4096);
+  const nodes: Node[] = [];
+  const parentLen: number[] = [];
+  const push = (dir: Node, len: number) => {
+    const kids = dir.children;
     for (let i = kids.length - 1; i >= 0; i--) {
       const kid = kids[i]!;
-      if (node === root && filter !== undefined && !filter.some((f) => equalBytes(f, kid.name))) {
+      if (dir === root && filter !== undefined && !filter.some((f) => equalBytes(f, kid.name))) {
         continue;
       }
-      const p = new Uint8Array(prefix + 1 + kid.name.length);
-      p.set(path.subarray(0, prefix));
-      p[prefix] = SLASH;
-      p.set(kid.name, prefix + 1);
       nodes.push(kid);
-      paths.push(p);
+      parentLen.push(len);
     }
+  };
+  push(root, 0);
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const at = parentLen.pop()!;
+    const len = at + 1 + node.name.length;
+    if (len > path.length) {
+      const bigger = new Uint8Array(2 * len);
+      bigger.set(path.subarray(0, at));
+      path = bigger;
+    }
+    path[at] = SLASH;
+    path.set(node.name, at + 1);
+    writeDumpEntry(out, node, path.subarray(0, len));
+    if (node.children.length > 0) push(node, len);
   }
-  return out.finish();
+  return out.buf.slice(0, out.pos);
 }
 
 /**
@@ -78,102 +88,103 @@ export function printDump(root: Node, options: PrintDumpOptions = {}): Uint8Arra
  * @returns the line's bytes
  */
 export function printDumpEntry(node: Node, path: Uint8Array): Uint8Array {
-  const out = new DumpSink(256);
+  const out: Out = { buf: new Uint8Array(256), pos: 0 };
   writeDumpEntry(out, node, path);
-  return out.finish();
+  return out.buf.slice(0, out.pos);
 }
 
-function writeDumpEntry(out: DumpSink, node: Node, path: Uint8Array): void {
-  const target = node.linkTo === null ? node : resolveLink(node);
-  out.escaped(path, ESCAPE_STANDARD);
-  out.byte(SPACE);
-  out.ascii(target.size.toString());
-  out.byte(SPACE);
-  if (target !== node) out.byte(AT);
-  out.ascii(target.mode.toString(8));
-  out.byte(SPACE);
-  out.ascii(String(target.nlink));
-  out.byte(SPACE);
-  out.ascii(String(target.uid));
-  out.byte(SPACE);
-  out.ascii(String(target.gid));
-  out.byte(SPACE);
-  out.ascii(String(target.rdev));
-  out.byte(SPACE);
-  out.ascii(target.mtimeSec.toString());
-  out.byte(DOT);
-  out.ascii(String(target.mtimeNsec));
-  out.byte(SPACE);
+const ROOT_PATH = new Uint8Array([SLASH]);
+
+/** Output buffer and position. */
+interface Out {
+  buf: Uint8Array;
+  pos: number;
+}
+
+/** Room for the numbers and separators of one line (20-digit u64s, 11 octal digits, …). */
+const LINE_FIXED_MAX = 200;
+
+function writeDumpEntry(out: Out, node: Node, path: Uint8Array): void {
+  const t = node.linkTo === null ? node : resolveLink(node);
   // C's node_build_path gives "" for the root (it has no name): a link to it prints nothing.
-  const payload = target === node
-    ? target.payload
-    : target.parent === null
-    ? NO_BYTES
-    : nodePath(target);
-  if (payload === null) out.byte(DASH);
-  else out.escaped(payload, ESCAPE_LONE_DASH);
-  out.byte(SPACE);
-  const content = target.content;
-  if (content === null || content.length === 0) {
-    out.byte(DASH);
+  const payload = t === node ? t.payload : t.parent === null ? NO_BYTES : nodePath(t);
+  // C prints `size` bytes of the content: a stored whiteout keeps its content but gets size 0.
+  const content = t.content === null || t.content.length === 0
+    ? null
+    : t.size < t.content.length
+    ? t.content.subarray(0, Number(t.size))
+    : t.content;
+  // Reserve once for the whole line: escaping at most quadruples a value.
+  let room = LINE_FIXED_MAX + 4 * (path.length + (payload?.length ?? 0) + (content?.length ?? 0));
+  for (const x of t.xattrs) room += 4 * (x.key.length + x.value.length) + 2;
+  const buf = reserve(out, room);
+  let o = out.pos;
+  o = escapeDumpBytesInto(buf, o, path, ESCAPE_STANDARD);
+  buf[o++] = SPACE;
+  o = writeBigint(buf, o, t.size);
+  buf[o++] = SPACE;
+  if (t !== node) buf[o++] = AT;
+  o = writeUint(buf, o, t.mode, 8);
+  buf[o++] = SPACE;
+  o = writeUint(buf, o, t.nlink, 10);
+  buf[o++] = SPACE;
+  o = writeUint(buf, o, t.uid, 10);
+  buf[o++] = SPACE;
+  o = writeUint(buf, o, t.gid, 10);
+  buf[o++] = SPACE;
+  o = writeUint(buf, o, t.rdev, 10);
+  buf[o++] = SPACE;
+  o = writeBigint(buf, o, t.mtimeSec);
+  buf[o++] = DOT;
+  o = writeUint(buf, o, t.mtimeNsec, 10);
+  buf[o++] = SPACE;
+  if (payload === null) buf[o++] = DASH;
+  else o = escapeDumpBytesInto(buf, o, payload, ESCAPE_LONE_DASH);
+  buf[o++] = SPACE;
+  if (content === null) buf[o++] = DASH;
+  else o = escapeDumpBytesInto(buf, o, content, ESCAPE_LONE_DASH);
+  buf[o++] = SPACE;
+  if (t.digest === null) {
+    buf[o++] = DASH;
   } else {
-    // C prints `size` bytes of it: a stored whiteout keeps its content but gets size 0.
-    const n = target.size < content.length ? Number(target.size) : content.length;
-    out.escaped(content.subarray(0, n), ESCAPE_LONE_DASH);
+    for (const b of t.digest) {
+      buf[o++] = HEX[b >> 4]!;
+      buf[o++] = HEX[b & 15]!;
+    }
   }
-  out.byte(SPACE);
-  if (target.digest === null) out.byte(DASH);
-  else out.hex(target.digest);
-  for (const { key, value } of target.xattrs) {
-    out.byte(SPACE);
-    out.escaped(key, ESCAPE_EQUAL);
-    out.byte(EQUAL);
-    out.escaped(value, ESCAPE_EQUAL);
+  for (const { key, value } of t.xattrs) {
+    buf[o++] = SPACE;
+    o = escapeDumpBytesInto(buf, o, key, ESCAPE_EQUAL);
+    buf[o++] = EQUAL;
+    o = escapeDumpBytesInto(buf, o, value, ESCAPE_EQUAL);
   }
-  out.byte(LF);
+  buf[o++] = LF;
+  out.pos = o;
 }
 
-/** A growable output buffer for dump text. */
-class DumpSink {
-  #buf: Uint8Array;
-  #pos = 0;
-
-  constructor(capacity: number) {
-    this.#buf = new Uint8Array(capacity);
+function reserve(out: Out, n: number): Uint8Array {
+  if (out.pos + n > out.buf.length) {
+    const next = new Uint8Array(Math.max(2 * out.buf.length, out.pos + n));
+    next.set(out.buf.subarray(0, out.pos));
+    out.buf = next;
   }
+  return out.buf;
+}
 
-  #reserve(n: number): Uint8Array {
-    if (this.#pos + n > this.#buf.length) {
-      const next = new Uint8Array(Math.max(2 * this.#buf.length, this.#pos + n));
-      next.set(this.#buf.subarray(0, this.#pos));
-      this.#buf = next;
-    }
-    return this.#buf;
-  }
+/** Writes a non-negative integer below 2^53 in `base`; returns the end. */
+function writeUint(buf: Uint8Array, o: number, v: number, base: 8 | 10): number {
+  let n = 1;
+  for (let x = v; x >= base; x = Math.floor(x / base)) n++;
+  for (let i = o + n - 1, x = v; i >= o; i--, x = Math.floor(x / base)) buf[i] = 0x30 + (x % base);
+  return o + n;
+}
 
-  byte(b: number): void {
-    this.#reserve(1)[this.#pos++] = b;
-  }
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-  ascii(s: string): void {
-    const buf = this.#reserve(s.length);
-    for (let i = 0; i < s.length; i++) buf[this.#pos++] = s.charCodeAt(i);
-  }
-
-  escaped(bytes: Uint8Array, flags: number): void {
-    const buf = this.#reserve(4 * bytes.length + 4);
-    this.#pos = escapeDumpBytesInto(buf, this.#pos, bytes, flags);
-  }
-
-  hex(bytes: Uint8Array): void {
-    const buf = this.#reserve(2 * bytes.length);
-    for (const b of bytes) {
-      buf[this.#pos++] = HEX[b >> 4]!;
-      buf[this.#pos++] = HEX[b & 15]!;
-    }
-  }
-
-  finish(): Uint8Array {
-    return this.#buf.slice(0, this.#pos);
-  }
+/** Writes a signed bigint in decimal; returns the end. */
+function writeBigint(buf: Uint8Array, o: number, v: bigint): number {
+  if (v >= 0n && v <= SAFE) return writeUint(buf, o, Number(v), 10);
+  const s = v.toString();
+  for (let i = 0; i < s.length; i++) buf[o + i] = s.charCodeAt(i);
+  return o + s.length;
 }

@@ -104,3 +104,17 @@ Deno.test("printDump() output parses back to the same text", () => {
     "/d 0 40755 2 0 0 0 0.0 - - -\n/d/l 3 120777 1 0 0 0 -5.1999999999 abc - -\n";
   assert.equal(show(printDump(parseDump(latin1(text)))), text);
 });
+
+Deno.test("printDump() prints a hardlink to the root with an empty path, as C does", () => {
+  const root = parseDump(latin1(R + "/h 0 @100644 1 0 0 0 0.0 / - -\n"));
+  assert.equal(show(printDump(root)).split("\n")[1], "/h 0 @40755 2 0 0 0 0.0  - -");
+});
+
+Deno.test("printDump() prints SIZE bytes of the content, as C does", () => {
+  const root = createNode(S_IFDIR | 0o755);
+  addChild(root, createNode(S_IFREG, { content: latin1("abc"), size: 0n }), latin1("w"));
+  addChild(root, createNode(S_IFREG, { content: latin1("abc"), size: 2n }), latin1("x"));
+  const lines = show(printDump(root)).split("\n");
+  assert.equal(lines[1], "/w 0 100000 1 0 0 0 0.0 -  -");
+  assert.equal(lines[2], "/x 2 100000 1 0 0 0 0.0 - ab -");
+});
