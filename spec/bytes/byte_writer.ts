@@ -47,6 +47,14 @@ export class ByteWriter {
     this.pos += b.length;
   }
 
+  /** Copies `b[from..]` byte by byte: cheaper than a subarray view for short keys. */
+  rawFrom(b: Uint8Array, from: number): void {
+    const out = this.bytes;
+    let p = this.pos;
+    for (let i = from; i < b.length; i++) out[p++] = b[i]!;
+    this.pos = p;
+  }
+
   /** Advances over `n` bytes, which stay zero (the buffer starts zeroed). */
   zeros(n: number): void {
     this.pos += n;
