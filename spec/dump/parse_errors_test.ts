@@ -4,7 +4,7 @@ import { parseDump } from "./parse.ts";
 import { ACCEPT_CASES, ERROR_CASES, latin1, R, unterminatedDump } from "./_test_cases.ts";
 
 /** The error parseDump throws for a latin-1 dump. */
-export function errorOf(dump: string, strict = false): DumpSyntaxError {
+function errorOf(dump: string, strict = false): DumpSyntaxError {
   try {
     parseDump(latin1(dump), { strict });
   } catch (e) {
