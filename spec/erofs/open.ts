@@ -40,7 +40,7 @@ import { type RawDirent, readDirBlock } from "./read_dir.ts";
 import { type RawXattr, readXattrEntry } from "./read_xattr.ts";
 
 export type { RawDirent } from "./read_dir.ts";
-export type { RawXattr } from "./read_xattr.ts";
+export { RawXattr } from "./read_xattr.ts";
 
 /** One inode, decoded and placed: the union of the compact and extended fields. */
 export interface ErofsInodeInfo {
@@ -116,6 +116,8 @@ export class ErofsImage {
   readonly metaStart: number;
   readonly xattrStart: number;
   readonly #r: ByteReader;
+  /** Shared entries already read, by offset. */
+  readonly #shared = new Map<number, RawXattr>();
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
@@ -265,36 +267,48 @@ export class ErofsImage {
    * then the shared ones in the order of their ids.
    */
   xattrs(ino: ErofsInodeInfo): RawXattr[] {
-    return [...this.eachXattr(ino)];
+    const out: RawXattr[] = [];
+    this.forEachXattr(ino, (x) => out.push(x));
+    return out;
   }
 
-  /** {@link xattrs}, one entry at a time: an entry is checked only when it is reached. */
-  *eachXattr(ino: ErofsInodeInfo): Generator<RawXattr, void, undefined> {
+  /**
+   * Calls `visit` for each xattr in {@link xattrs} order; an entry is checked only when it is
+   * reached, so an error in a later entry comes after the earlier ones were visited (as in C).
+   * A shared entry is the same {@link RawXattr} object for every inode that refers to it.
+   */
+  forEachXattr(ino: ErofsInodeInfo, visit: (x: RawXattr) => void): void {
     const h = this.xattrHeader(ino);
     if (h === undefined) return;
+    const r = this.#r;
     const end = ino.xattrOffset + ino.xattrSize;
     let p = ino.xattrOffset + EROFS_XATTR_IBODY_HEADER_SIZE + 4 * h.hSharedCount;
     // C stops as soon as no more than an entry header's worth of bytes is left.
     while (end - p > EROFS_XATTR_ENTRY_SIZE) {
-      const x = readXattrEntry(this.#r, p, end, false, ino.nid);
-      yield x;
+      const x = readXattrEntry(r, p, end, false, ino.nid);
+      visit(x);
       p += x.entrySize;
     }
     const len = this.bytes.length;
     for (let i = 0; i < h.hSharedCount; i++) {
       const idAt = ino.xattrOffset + EROFS_XATTR_IBODY_HEADER_SIZE + 4 * i;
-      const id = this.#r.u32(idAt);
+      const id = r.u32(idAt);
       const at = this.xattrStart + id * 4;
-      if (at + EROFS_XATTR_ENTRY_SIZE > len) {
-        fail(
-          "EINVAL",
-          `shared xattr id ${id} is past the end of the image`,
-          idAt,
-          "h_shared_xattrs",
-          ino.nid,
-        );
+      let x = this.#shared.get(at);
+      if (x === undefined) {
+        if (at + EROFS_XATTR_ENTRY_SIZE > len) {
+          fail(
+            "EINVAL",
+            `shared xattr id ${id} is past the end of the image`,
+            idAt,
+            "h_shared_xattrs",
+            ino.nid,
+          );
+        }
+        x = readXattrEntry(r, at, len, true, ino.nid);
+        this.#shared.set(at, x);
       }
-      yield readXattrEntry(this.#r, at, len, true, ino.nid);
+      visit(x);
     }
   }
 

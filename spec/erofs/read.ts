@@ -45,7 +45,7 @@ import {
 } from "./constants.ts";
 import { ErofsFormatError } from "./errors.ts";
 import { type ErofsImage, type ErofsInodeInfo, openImage, type RawDirent } from "./open.ts";
-import { applyXattrLikeC, cString } from "./read_xattr.ts";
+import { applyXattrLikeC } from "./read_xattr_c.ts";
 
 export { openImage } from "./open.ts";
 export type {
@@ -203,7 +203,7 @@ class TreeReader {
 
   #applyXattrs(ino: ErofsInodeInfo, node: Node): void {
     const image = this.image;
-    for (const x of image.eachXattr(ino)) applyXattrLikeC(node, x, image.bytes, ino.nid);
+    image.forEachXattr(ino, (x) => applyXattrLikeC(node, x, image.bytes, ino.nid));
   }
 
   #readSymlink(ino: ErofsInodeInfo, node: Node): void {
@@ -264,6 +264,12 @@ class TreeReader {
       nid: ino.nid,
     });
   }
+}
+
+/** The bytes before the first NUL (a view): C handles names as strings. */
+function cString(b: Uint8Array): Uint8Array {
+  const i = b.indexOf(0);
+  return i < 0 ? b : b.subarray(0, i);
 }
 
 /** Bytes as a one-char-per-byte string, for Set lookups. */

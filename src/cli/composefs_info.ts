@@ -196,8 +196,8 @@ function loadImage(path: string, options: { filter?: Uint8Array[] }, io: InfoIo)
 }
 
 function readAll(file: Deno.FsFile): Uint8Array {
-  const size = file.statSync().size;
-  let buf = new Uint8Array(Math.max(size, 4096));
+  // One byte more than the size, so that reaching the end does not grow the buffer.
+  let buf = new Uint8Array(file.statSync().size + 1);
   let n = 0;
   for (;;) {
     if (n === buf.length) {

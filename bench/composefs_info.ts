@@ -1,0 +1,105 @@
+/**
+ * Benchmark: `composefs-info dump` (and `ls`) on a large image, ours against the C tool in the
+ * same run. Prints the median wall time and peak RSS of N alternating runs (stdout to
+ * /dev/null) and the ratios, and checks that both print the same bytes.
+ *
+ *   deno run -A bench/composefs_info.ts [IMAGE] [--runs=N] [--command=dump|ls|objects]
+ *
+ * Without IMAGE it uses (and on first use makes, with C mkcomposefs) the image of the upstream
+ * `cs9-x86_64-developer.dump.gz` (about 140,000 entries), read from `CFS_CORPUS` or
+ * `../shared/corpus/composefs-tests`. Needs the C oracle: CFS_ORACLE, or
+ * ../shared/tools/c-oracle.sh's default folder.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+
+const repo = new URL("..", import.meta.url).pathname;
+const oracle = Deno.env.get("CFS_ORACLE") ??
+  `${Deno.env.get("HOME") ?? "/root"}/.cache/composefs-c-1.0.8`;
+const corpus = Deno.env.get("CFS_CORPUS") ?? `${repo}../shared/corpus/composefs-tests`;
+const cache = `${Deno.env.get("HOME") ?? "/root"}/.cache/cfs-ts`;
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  options: {
+    runs: { type: "string", default: "7" },
+    command: { type: "string", default: "dump" },
+  },
+  allowPositionals: true,
+});
+const runs = Number(values.runs);
+const command = values.command!;
+
+/** Runs `cmd` with stdout to /dev/null; returns wall ms and peak RSS (MB, via /usr/bin/time). */
+async function run(cmd: string[]) {
+  const timeBin = "/usr/bin/time";
+  const hasTime = await Deno.stat(timeBin).then(() => true, () => false);
+  const argv = hasTime ? [timeBin, "-f", "%M", ...cmd] : cmd;
+  const t0 = performance.now();
+  const out = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const wall = performance.now() - t0;
+  const lines = new TextDecoder().decode(out.stderr).trim().split("\n");
+  if (!out.success) throw new Error(`${cmd.join(" ")} failed: ${lines.join(" ")}`);
+  return { wall, rssMb: hasTime ? Number(lines[lines.length - 1]) / 1024 : NaN };
+}
+
+/** The stdout of `cmd`. */
+async function output(cmd: string[]): Promise<Uint8Array> {
+  const out = await new Deno.Command(cmd[0]!, { args: cmd.slice(1), stdout: "piped" }).output();
+  return out.stdout;
+}
+
+async function ensureImage(): Promise<string> {
+  const img = `${cache}/cs9-x86_64-developer.c.img`;
+  if (await Deno.stat(img).then(() => true, () => false)) return img;
+  await Deno.mkdir(cache, { recursive: true });
+  const gz = await Deno.readFile(`${corpus}/cs9-x86_64-developer.dump.gz`);
+  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
+  const dump = `${cache}/cs9-x86_64-developer.dump`;
+  await Deno.writeFile(dump, new Uint8Array(await new Response(stream).arrayBuffer()));
+  const out = await new Deno.Command(`${oracle}/mkcomposefs`, {
+    args: ["--from-file", dump, img],
+  }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return img;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const image = positionals[0] ?? await ensureImage();
+const ours = ["deno", "run", "--allow-read", `${repo}src/cli/composefs_info.ts`];
+const theirs = [`${oracle}/composefs-info`];
+const size = (await Deno.stat(image)).size;
+console.log(`image: ${image} (${(size / 1048576).toFixed(1)} MiB), ${command}, ${runs} runs each`);
+
+const c = { wall: [] as number[], rss: [] as number[] };
+const t = { wall: [] as number[], rss: [] as number[] };
+for (let i = 0; i < runs; i++) {
+  const rc = await run([...theirs, command, image]);
+  c.wall.push(rc.wall);
+  c.rss.push(rc.rssMb);
+  const rt = await run([...ours, command, image]);
+  t.wall.push(rt.wall);
+  t.rss.push(rt.rssMb);
+}
+const cOut = await output([...theirs, command, image]);
+const ourOut = await output([...ours, command, image]);
+const same = cOut.length === ourOut.length && cOut.every((x, i) => x === ourOut[i]);
+const lines = cOut.filter((x) => x === 10).length;
+
+const f = (x: number) => x.toFixed(0);
+console.log(`output: ${lines} lines; identical: ${same}`);
+console.log(`C:    wall ${f(median(c.wall))} ms, peak RSS ${f(median(c.rss))} MB`);
+console.log(`ours: wall ${f(median(t.wall))} ms, peak RSS ${f(median(t.rss))} MB`);
+console.log(
+  `ratio ours/C: wall ${(median(t.wall) / median(c.wall)).toFixed(2)}x, ` +
+    `peak RSS ${(median(t.rss) / median(c.rss)).toFixed(2)}x`,
+);
