@@ -332,12 +332,13 @@ function parseXattr(node: Node, buf: Uint8Array, ts: number, te: number, escaped
 }
 
 /**
- * A DIGEST field as 32 bytes. C decodes hex pairs until a non-hex byte and leaves the rest of its
- * stack buffer unset; only exactly 64 hex digits are well defined. The digest reaches the image
- * only for external regular files (metacopy), so elsewhere a malformed one is dropped.
+ * A DIGEST field as 32 bytes. C decodes hex pairs until a non-hex byte or 32 bytes and leaves the
+ * rest of its stack buffer unset: a field that starts with 64 hex digits is well defined (what
+ * follows is ignored, as in C), anything shorter is not. The digest reaches the image only for
+ * external regular files (metacopy), so elsewhere a malformed one is dropped.
  */
 function decodeDigest(buf: Uint8Array, s: number, e: number, node: Node): Uint8Array | null {
-  if (e - s === 2 * LCFS_DIGEST_SIZE) {
+  if (e - s >= 2 * LCFS_DIGEST_SIZE) {
     const out = new Uint8Array(LCFS_DIGEST_SIZE);
     let i = 0;
     for (; i < LCFS_DIGEST_SIZE; i++) {

@@ -62,13 +62,16 @@ Deno.test("parseDump() strict mode replays C's 64 KiB reads for a missing final 
 });
 
 Deno.test("parseDump() rejects a malformed digest on an external file (C: undefined bytes)", () => {
-  for (const d of ["", "00", "xyz", "0".repeat(63), "0".repeat(65), "g".repeat(64)]) {
+  for (const d of ["", "00", "xyz", "0".repeat(63), "g".repeat(64), "0".repeat(62) + "zz00"]) {
     const e = errorOf(R + `/a 5 100644 1 0 0 0 0.0 x - ${d}\n`);
     assert.equal(e.code, "EINVALDIGEST");
     assert.equal(e.reason, `Invalid digest ${d}, must be 64 hex digits`);
   }
   // A missing DIGEST field is "", present: an external file needs "-" or a digest.
   assert.equal(errorOf(R + "/a 5 100644 1 0 0 0 0.0 x -\n").code, "EINVALDIGEST");
+  // 64 hex digits and then anything: C uses the first 32 bytes and ignores the rest.
+  const n = parseDump(latin1(R + `/a 5 100644 1 0 0 0 0.0 x - ${"ab".repeat(32)}cdzz\n`));
+  assert.deepEqual(n.children[0]!.digest, new Uint8Array(32).fill(0xab));
 });
 
 Deno.test("parseDump() maps tree limits to C's messages", () => {
