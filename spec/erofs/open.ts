@@ -12,12 +12,6 @@
 import { ByteReader } from "../bytes/byte_reader.ts";
 import {
   EROFS_BLKSIZ,
-  EROFS_CHUNK_FORMAT_BLKBITS_MASK,
-  EROFS_CHUNK_FORMAT_INDEXES,
-  EROFS_INODE_CHUNK_BASED,
-  EROFS_INODE_FLAT_INLINE,
-  EROFS_INODE_FLAT_PLAIN,
-  EROFS_INODE_LAYOUT_EXTENDED,
   EROFS_SLOTSIZE,
   EROFS_SUPER_MAGIC_V1,
   EROFS_SUPER_OFFSET,
@@ -26,79 +20,23 @@ import {
 } from "./constants.ts";
 import { type ErofsErrno, ErofsFormatError } from "./errors.ts";
 import { decodeLcfsErofsHeader, type LcfsErofsHeader } from "./header.ts";
-import {
-  decodeErofsInodeCompact,
-  decodeErofsInodeExtended,
-  EROFS_INODE_COMPACT_SIZE,
-  EROFS_INODE_EXTENDED_SIZE,
-  inodeDatalayoutOf,
-  inodeVersionOf,
-} from "./inode.ts";
 import { decodeErofsSuperBlock, type ErofsSuperBlock } from "./superblock.ts";
-import { EROFS_XATTR_ENTRY_SIZE, EROFS_XATTR_IBODY_HEADER_SIZE, xattrIbodySize } from "./xattr.ts";
+import { EROFS_XATTR_ENTRY_SIZE, EROFS_XATTR_IBODY_HEADER_SIZE } from "./xattr.ts";
 import { type RawDirent, readDirBlock } from "./read_dir.ts";
+import {
+  type BuildTime,
+  type ChunkInfo,
+  chunkInfoOf,
+  decodeInodeAt,
+  type ErofsInodeInfo,
+  type FlatLayout,
+  flatLayoutOf,
+} from "./read_inode.ts";
 import { type RawXattr, readXattrEntry } from "./read_xattr.ts";
 
 export type { RawDirent } from "./read_dir.ts";
+export type { ChunkInfo, ErofsInodeInfo, FlatLayout } from "./read_inode.ts";
 export { RawXattr } from "./read_xattr.ts";
-
-/** One inode, decoded and placed: the union of the compact and extended fields. */
-export interface ErofsInodeInfo {
-  nid: number;
-  /** Byte offset of the inode in the image. */
-  offset: number;
-  /** True for a 64-byte `erofs_inode_extended`. */
-  extended: boolean;
-  /** `i_format`, and its data layout (`EROFS_INODE_*`). */
-  iFormat: number;
-  datalayout: number;
-  iXattrIcount: number;
-  /** `i_mode` (16 bits). */
-  mode: number;
-  nlink: number;
-  /** `i_size` (a u32 in compact inodes). */
-  size: bigint;
-  /** `i_u`: raw_blkaddr, rdev or chunk format, by type. */
-  iU: number;
-  ino: number;
-  uid: number;
-  gid: number;
-  /** `i_mtime` as signed seconds; a compact inode has the superblock build time. */
-  mtimeSec: bigint;
-  mtimeNsec: number;
-  /** 32 or 64. */
-  inodeSize: number;
-  /** Offset and size of the xattr body (`erofs_xattr_ibody_size`). */
-  xattrOffset: number;
-  xattrSize: number;
-  /** Where inline data (tail, chunk table) starts: right after the xattr body. */
-  tailOffset: number;
-}
-
-/** Where a flat (FLAT_PLAIN / FLAT_INLINE) inode keeps its data. */
-export interface FlatLayout {
-  /** First data block (`raw_blkaddr`); meaningful only when `blocks > 0`. */
-  blkaddr: number;
-  /** Number of whole or partial blocks in the data area. */
-  blocks: number;
-  /** Bytes used in the last data block (4096 when it is full). */
-  lastBlockSize: number;
-  /** The inline tail after the xattr body (FLAT_INLINE only, else size 0). */
-  tailOffset: number;
-  tailSize: number;
-}
-
-/** The chunk map of a CHUNK_BASED inode. */
-export interface ChunkInfo {
-  /** log2 of the chunk size: 12 + the format's blkbits. */
-  chunkbits: number;
-  /** `EROFS_CHUNK_FORMAT_INDEXES`: 8-byte `erofs_inode_chunk_index` entries, else 4-byte. */
-  indexes: boolean;
-  count: number;
-  /** The raw table (`count` entries), a view of the image. */
-  table: Uint8Array;
-  offset: number;
-}
 
 /** Offset of the first block beyond this many bytes: `blocks * 4096` of a u32 `blkaddr`. */
 function blockOffset(blkaddr: number): number {
@@ -116,6 +54,8 @@ export class ErofsImage {
   readonly metaStart: number;
   readonly xattrStart: number;
   readonly #r: ByteReader;
+  /** `build_time` as signed seconds: the mtime of every compact inode. */
+  readonly #buildTime: BuildTime;
   /** Shared entries already read, by offset. */
   readonly #shared = new Map<number, RawXattr>();
 
@@ -167,82 +107,15 @@ export class ErofsImage {
       );
     }
     this.rootNid = this.superBlock.rootNid;
+    this.#buildTime = {
+      sec: BigInt.asIntN(64, this.superBlock.buildTime),
+      nsec: this.superBlock.buildTimeNsec,
+    };
   }
 
   /** Decodes the inode `nid`; the inode and its xattr body must lie inside the image. */
   inode(nid: number): ErofsInodeInfo {
-    const len = this.bytes.length;
-    const offset = this.metaStart + nid * EROFS_SLOTSIZE;
-    if (!Number.isSafeInteger(offset) || nid < 0 || offset + 2 > len) {
-      fail("EINVAL", `nid ${nid} is past the end of the image`, offset, "inode", nid);
-    }
-    const r = this.#r;
-    const iFormat = r.u16(offset);
-    const extended = inodeVersionOf(iFormat) === EROFS_INODE_LAYOUT_EXTENDED;
-    const inodeSize = extended ? EROFS_INODE_EXTENDED_SIZE : EROFS_INODE_COMPACT_SIZE;
-    if (offset + inodeSize > len) {
-      fail("EINVAL", `${inodeSize}-byte inode passes the end of the image`, offset, "inode", nid);
-    }
-    let info: ErofsInodeInfo;
-    if (extended) {
-      const e = decodeErofsInodeExtended(r, offset);
-      info = {
-        nid,
-        offset,
-        extended,
-        iFormat,
-        datalayout: inodeDatalayoutOf(iFormat),
-        iXattrIcount: e.iXattrIcount,
-        mode: e.iMode,
-        nlink: e.iNlink,
-        size: e.iSize,
-        iU: e.iU,
-        ino: e.iIno,
-        uid: e.iUid,
-        gid: e.iGid,
-        mtimeSec: BigInt.asIntN(64, e.iMtime),
-        mtimeNsec: e.iMtimeNsec,
-        inodeSize,
-        xattrOffset: offset + inodeSize,
-        xattrSize: xattrIbodySize(e.iXattrIcount),
-        tailOffset: 0,
-      };
-    } else {
-      const c = decodeErofsInodeCompact(r, offset);
-      info = {
-        nid,
-        offset,
-        extended,
-        iFormat,
-        datalayout: inodeDatalayoutOf(iFormat),
-        iXattrIcount: c.iXattrIcount,
-        mode: c.iMode,
-        nlink: c.iNlink,
-        size: BigInt(c.iSize),
-        iU: c.iU,
-        ino: c.iIno,
-        uid: c.iUid,
-        gid: c.iGid,
-        // A compact inode has no mtime: the kernel (and C's reader) use the build time.
-        mtimeSec: BigInt.asIntN(64, this.superBlock.buildTime),
-        mtimeNsec: this.superBlock.buildTimeNsec,
-        inodeSize,
-        xattrOffset: offset + inodeSize,
-        xattrSize: xattrIbodySize(c.iXattrIcount),
-        tailOffset: 0,
-      };
-    }
-    info.tailOffset = info.xattrOffset + info.xattrSize;
-    if (info.tailOffset > len) {
-      fail(
-        "EINVAL",
-        `xattr body of ${info.xattrSize} bytes passes the end of the image`,
-        info.xattrOffset,
-        "i_xattr_icount",
-        nid,
-      );
-    }
-    return info;
+    return decodeInodeAt(this.#r, this.metaStart + nid * EROFS_SLOTSIZE, nid, this.#buildTime);
   }
 
   /** The name filter and shared count of the xattr body, or undefined without xattrs. */
@@ -312,70 +185,9 @@ export class ErofsImage {
     }
   }
 
-  /**
-   * Where a FLAT_PLAIN or FLAT_INLINE inode's `i_size` bytes live, checked against the image;
-   * an inline tail must not cross a block (the kernel's rule) and must not be empty.
-   */
+  /** {@link flatLayoutOf} for this image. */
   flatLayout(ino: ErofsInodeInfo): FlatLayout {
-    const len = this.bytes.length;
-    const inline = ino.datalayout === EROFS_INODE_FLAT_INLINE;
-    if (!inline && ino.datalayout !== EROFS_INODE_FLAT_PLAIN) {
-      fail("EINVAL", `data layout ${ino.datalayout} is not flat`, ino.offset, "i_format", ino.nid);
-    }
-    if (ino.size > BigInt(len)) {
-      fail(
-        "EINVAL",
-        `i_size ${ino.size} is larger than the image`,
-        ino.offset + 8,
-        "i_size",
-        ino.nid,
-      );
-    }
-    const size = Number(ino.size);
-    const tailSize = inline ? size % EROFS_BLKSIZ : 0;
-    const blocks = inline ? Math.floor(size / EROFS_BLKSIZ) : Math.ceil(size / EROFS_BLKSIZ);
-    if (inline) {
-      if (tailSize === 0) {
-        // C would read an empty tail as a dirent block or copy uninitialised bytes.
-        fail(
-          "EINVAL",
-          `FLAT_INLINE inode with i_size ${size} has no tail`,
-          ino.offset + 8,
-          "i_size",
-          ino.nid,
-        );
-      }
-      if (ino.tailOffset + tailSize > len) {
-        fail(
-          "EINVAL",
-          `inline tail of ${tailSize} bytes passes the end of the image`,
-          ino.tailOffset,
-          "inline data",
-          ino.nid,
-        );
-      }
-      if ((ino.tailOffset % EROFS_BLKSIZ) + tailSize > EROFS_BLKSIZ) {
-        fail(
-          "EINVAL",
-          "inline data crosses a block boundary",
-          ino.tailOffset,
-          "inline data",
-          ino.nid,
-        );
-      }
-    }
-    const blkaddr = ino.iU;
-    if (blocks > 0 && blockOffset(blkaddr) + blocks * EROFS_BLKSIZ > len) {
-      fail(
-        "EINVAL",
-        `${blocks} data blocks at block ${blkaddr} pass the end of the image`,
-        ino.offset + 16,
-        "raw_blkaddr",
-        ino.nid,
-      );
-    }
-    const lastBlockSize = inline || size % EROFS_BLKSIZ === 0 ? EROFS_BLKSIZ : size % EROFS_BLKSIZ;
-    return { blkaddr, blocks, lastBlockSize, tailOffset: ino.tailOffset, tailSize };
+    return flatLayoutOf(ino, this.bytes.length);
   }
 
   /**
@@ -408,42 +220,9 @@ export class ErofsImage {
     return out;
   }
 
-  /** The chunk map of a CHUNK_BASED inode, checked to lie inside the image. */
+  /** {@link chunkInfoOf} for this image. */
   chunks(ino: ErofsInodeInfo): ChunkInfo {
-    if (ino.datalayout !== EROFS_INODE_CHUNK_BASED) {
-      fail(
-        "EINVAL",
-        `data layout ${ino.datalayout} is not chunk based`,
-        ino.offset,
-        "i_format",
-        ino.nid,
-      );
-    }
-    const format = ino.iU & 0xffff;
-    const chunkbits = 12 + (format & EROFS_CHUNK_FORMAT_BLKBITS_MASK);
-    const indexes = (format & EROFS_CHUNK_FORMAT_INDEXES) !== 0;
-    const unit = indexes ? 8 : 4;
-    const count = (ino.size + (1n << BigInt(chunkbits)) - 1n) >> BigInt(chunkbits);
-    // The kernel aligns the table to its entry size.
-    const offset = Math.ceil(ino.tailOffset / unit) * unit;
-    const bytes = count * BigInt(unit);
-    if (BigInt(offset) + bytes > BigInt(this.bytes.length)) {
-      fail(
-        "EINVAL",
-        `chunk table of ${count} entries passes the end of the image`,
-        offset,
-        "chunk table",
-        ino.nid,
-      );
-    }
-    const n = Number(count);
-    return {
-      chunkbits,
-      indexes,
-      count: n,
-      offset,
-      table: this.bytes.subarray(offset, offset + n * unit),
-    };
+    return chunkInfoOf(ino, this.bytes);
   }
 }
 
