@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ByteArena } from "../bytes/byte_arena.ts";
 import { asciiBytes, compareBytes, startsWith } from "../bytes/compare.ts";
 import { ComposefsLimitError } from "../tree/errors.ts";
 import {
@@ -272,6 +273,7 @@ function rewriteTree(
   stubs: ReadonlySet<Node>,
 ): void {
   const { nodes } = t;
+  const arena = new ByteArena();
   const edit = (i: number): XattrHolder => (edited[i] ??= editable(nodes[i]!.xattrs));
   const stack: number[] = [0];
   while (stack.length > 0) {
@@ -292,16 +294,16 @@ function rewriteTree(
     const type = n.mode & S_IFMT;
     if (isExternalFile(n.mode, size[i]!, n)) {
       const r = edit(i);
-      let metacopy = EMPTY;
+      let metacopy: Uint8Array = EMPTY;
       if (n.digest !== null) {
-        metacopy = new Uint8Array(36);
+        metacopy = arena.alloc(36);
         metacopy.set(METACOPY_HEADER);
         metacopy.set(n.digest.subarray(0, 32), 4);
       }
       setXattr(r, OVERLAY_XATTR_METACOPY, metacopy);
       if (n.payload !== null && n.payload.length > 0) {
         // A literal join: a payload that starts with '/' gives "//…" (C 1.0.8).
-        const redirect = new Uint8Array(n.payload.length + 1);
+        const redirect = arena.alloc(n.payload.length + 1);
         redirect[0] = 0x2f;
         redirect.set(n.payload, 1);
         setXattr(r, OVERLAY_XATTR_REDIRECT, redirect);
