@@ -1,0 +1,50 @@
+/**
+ * The fs-verity ioctls (linux/fsverity.h): ask the kernel for a file's digest instead of
+ * reading the file, when fs-verity is already enabled on it.
+ *
+ * @module
+ */
+import { ioctlPtr } from "./libc.ts";
+
+/** `FS_IOC_MEASURE_VERITY` = `_IOWR('f', 134, struct fsverity_digest)` (linux/fsverity.h). */
+export const FS_IOC_MEASURE_VERITY = 0xc0046686n;
+/**
+ * `FS_IOC_READ_VERITY_METADATA` = `_IOWR('f', 135, struct fsverity_read_metadata_arg)`
+ * (linux/fsverity.h).
+ */
+export const FS_IOC_READ_VERITY_METADATA = 0xc0286687n;
+/** `FS_VERITY_METADATA_TYPE_DESCRIPTOR` (linux/fsverity.h). */
+const FS_VERITY_METADATA_TYPE_DESCRIPTOR = 2n;
+/** `FS_VERITY_HASH_ALG_SHA256` (linux/fsverity.h). */
+const FS_VERITY_HASH_ALG_SHA256 = 1;
+/** The digest composefs uses: SHA-256 over 4096-byte blocks, no salt. */
+const SHA256_SIZE = 32;
+const LOG_BLOCKSIZE = 12;
+
+/**
+ * The kernel's fs-verity digest of the open file `fd`, or `null` when fs-verity is not
+ * enabled or was enabled with other parameters than composefs's (another hash, block size or a
+ * salt), since then the kernel's digest is not the one C mkcomposefs computes.
+ */
+export function measureVerity(fd: number): Uint8Array | null {
+  // struct fsverity_digest { u16 digest_algorithm; u16 digest_size; u8 digest[]; }
+  const d = new Uint8Array(4 + 64);
+  new DataView(d.buffer).setUint16(2, 64, true);
+  if (ioctlPtr(fd, FS_IOC_MEASURE_VERITY, d) < 0) return null;
+  const v = new DataView(d.buffer);
+  if (v.getUint16(0, true) !== FS_VERITY_HASH_ALG_SHA256) return null;
+  if (v.getUint16(2, true) !== SHA256_SIZE) return null;
+  // The digest does not say the block size or salt: read the descriptor to check them.
+  const desc = new Uint8Array(256);
+  // struct fsverity_read_metadata_arg { u64 metadata_type, offset, length, buf_ptr, reserved; }
+  const arg = new Uint8Array(40);
+  const a = new DataView(arg.buffer);
+  a.setBigUint64(0, FS_VERITY_METADATA_TYPE_DESCRIPTOR, true);
+  a.setBigUint64(16, BigInt(desc.length), true);
+  a.setBigUint64(24, BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(desc))), true);
+  // Success is the count of bytes read: the whole 256-byte descriptor.
+  if (ioctlPtr(fd, FS_IOC_READ_VERITY_METADATA, arg) < 4) return null;
+  if (desc[0] !== 1 || desc[1] !== FS_VERITY_HASH_ALG_SHA256) return null;
+  if (desc[2] !== LOG_BLOCKSIZE || desc[3] !== 0) return null;
+  return d.slice(4, 4 + SHA256_SIZE);
+}
