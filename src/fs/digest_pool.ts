@@ -1,0 +1,266 @@
+/**
+ * A pool of worker threads computing fs-verity digests, C's `--threads` pool in Deno form.
+ * Jobs may be submitted while the directory walk is still running (the walk yields now and
+ * then so replies can arrive); {@link DigestPool.drain} waits for all of them. The thread
+ * count never changes the results, only the speed.
+ *
+ * @module
+ */
+import { SysError } from "./errno.ts";
+
+/** The file content C inlines: `LCFS_RECOMMENDED_INLINE_CONTENT_MAX` (lcfs-writer.h). */
+export const LCFS_RECOMMENDED_INLINE_CONTENT_MAX = 64;
+
+/** Message to a worker. */
+export type WorkerRequest =
+  | { kind: "init"; useFfi: boolean; useKernelDigest: boolean }
+  | {
+    kind: "batch";
+    id: number;
+    /** NUL-terminated paths, one after the other. */
+    paths: Uint8Array;
+    /** lstat sizes, one per path. */
+    sizes: Float64Array;
+    /** 1 where the content is wanted (size 1..64). */
+    inline: Uint8Array;
+  };
+
+/** A worker's answer to one batch. */
+export interface BatchReply {
+  kind: "done";
+  id: number;
+  /** 32 bytes per job. */
+  digests: Uint8Array;
+  contents: (Uint8Array | null)[];
+  errors: ({ errno: number; text: string } | null)[];
+  /** Bytes hashed and not yet reported through a progress message. */
+  bytes: number;
+}
+
+/** A progress message from a worker. */
+interface ProgressReply {
+  kind: "progress";
+  bytes: number;
+}
+
+/** What became of one submitted file. */
+export interface DigestOutcome {
+  /** The 32-byte fs-verity digest, or null on error. */
+  digest: Uint8Array | null;
+  /** The file bytes when the size was 1..64 and reading succeeded. */
+  content: Uint8Array | null;
+  /** Why the file could not be hashed (C reports `error computing digest: <strerror>`). */
+  error: SysError | null;
+}
+
+/** Options of {@link DigestPool}. */
+export interface DigestPoolOptions {
+  /** Number of worker threads (≥ 1). */
+  threads: number;
+  /** Open files through libc (raw byte paths); false uses Deno's APIs (UTF-8 paths only). */
+  useFfi: boolean;
+  /** Take the digest from the kernel for files that already have fs-verity (default true). */
+  useKernelDigest?: boolean;
+  /** Called as work completes, with the files and bytes done since the last call. */
+  onProgress?: (files: number, bytes: number) => void;
+}
+
+/** Jobs per batch: amortises the message cost over many small files. */
+const BATCH_FILES = 64;
+/** A batch ends once it holds this many bytes, to keep the threads evenly loaded. */
+const BATCH_BYTES = 8 << 20;
+/** Batches in flight per worker, so a worker never waits for the main thread. */
+const IN_FLIGHT = 2;
+
+interface Job {
+  path: Uint8Array;
+  size: number;
+  inline: boolean;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  inFlight: number;
+}
+
+/**
+ * Computes digests on worker threads.
+ *
+ * @example
+ * ```ts ignore
+ * const pool = new DigestPool({ threads: 4, useFfi: true });
+ * const id = pool.submit(new TextEncoder().encode("/etc/hostname"), 12n);
+ * const outcomes = await pool.drain();
+ * pool.close();
+ * console.log(outcomes[id]!.digest);
+ * ```
+ */
+export class DigestPool {
+  readonly #options: DigestPoolOptions;
+  readonly #workers: PoolWorker[] = [];
+  readonly #jobs: Job[] = [];
+  readonly #outcomes: DigestOutcome[] = [];
+  /** Index of the first job not yet sent to a worker. */
+  #next = 0;
+  #pendingBytes = 0;
+  #done = 0;
+  #batches = new Map<number, number>(); // batch id → first job index
+  #batchId = 0;
+  #flushing = false;
+  #waiter: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  #failure: unknown = null;
+
+  constructor(options: DigestPoolOptions) {
+    if (!(options.threads >= 1)) throw new RangeError("Cannot start the digest pool: threads < 1");
+    this.#options = options;
+  }
+
+  /** Number of jobs submitted so far. */
+  get size(): number {
+    return this.#jobs.length;
+  }
+
+  /** True while some submitted job has not been answered. */
+  get busy(): boolean {
+    return this.#done < this.#jobs.length;
+  }
+
+  /**
+   * Queues one regular file for hashing and returns its job id (an index into the array that
+   * {@link DigestPool.drain} resolves to).
+   *
+   * @param path The path to open, as C builds it (`SRC/a/b`).
+   * @param size The lstat size (> 0); sizes up to 64 also get their content read.
+   */
+  submit(path: Uint8Array, size: bigint): number {
+    const n = Number(size);
+    this.#jobs.push({ path, size: n, inline: size <= BigInt(LCFS_RECOMMENDED_INLINE_CONTENT_MAX) });
+    this.#pendingBytes += n;
+    if (this.#jobs.length - this.#next >= BATCH_FILES || this.#pendingBytes >= BATCH_BYTES) {
+      this.#pump();
+    }
+    return this.#jobs.length - 1;
+  }
+
+  /** Sends every queued job and resolves with one outcome per job id once all are answered. */
+  async drain(): Promise<DigestOutcome[]> {
+    this.#flushing = true;
+    this.#pump();
+    if (this.busy && this.#failure === null) {
+      await new Promise<void>((resolve, reject) => {
+        this.#waiter = { resolve, reject };
+      });
+    }
+    if (this.#failure !== null) throw this.#failure;
+    return this.#outcomes;
+  }
+
+  /** Stops the workers; call it once, after {@link DigestPool.drain} or on an error. */
+  close(): void {
+    for (const w of this.#workers) w.worker.terminate();
+    this.#workers.length = 0;
+  }
+
+  #spawn(): void {
+    const threads = Math.max(1, Math.floor(this.#options.threads));
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(new URL("./digest_worker.ts", import.meta.url), {
+        type: "module",
+      });
+      const pw: PoolWorker = { worker, inFlight: 0 };
+      worker.onmessage = (ev: MessageEvent<BatchReply | ProgressReply>) =>
+        this.#onReply(pw, ev.data);
+      worker.onerror = (ev: ErrorEvent) => {
+        ev.preventDefault();
+        this.#fail(new Error(`Cannot compute digests: worker failed: ${ev.message}`));
+      };
+      const init: WorkerRequest = {
+        kind: "init",
+        useFfi: this.#options.useFfi,
+        useKernelDigest: this.#options.useKernelDigest ?? true,
+      };
+      worker.postMessage(init);
+      this.#workers.push(pw);
+    }
+  }
+
+  #pump(): void {
+    if (this.#next >= this.#jobs.length) return;
+    if (this.#workers.length === 0) this.#spawn();
+    for (const w of this.#workers) {
+      while (w.inFlight < IN_FLIGHT && this.#next < this.#jobs.length) {
+        if (
+          !this.#flushing && this.#jobs.length - this.#next < BATCH_FILES &&
+          this.#pendingBytes < BATCH_BYTES
+        ) return;
+        this.#send(w);
+      }
+    }
+  }
+
+  #send(w: PoolWorker): void {
+    const first = this.#next;
+    let end = first;
+    let bytes = 0;
+    let pathBytes = 0;
+    while (end < this.#jobs.length && end - first < BATCH_FILES && bytes < BATCH_BYTES) {
+      const job = this.#jobs[end++]!;
+      bytes += job.size;
+      pathBytes += job.path.length + 1;
+    }
+    const paths = new Uint8Array(pathBytes);
+    const sizes = new Float64Array(end - first);
+    const inline = new Uint8Array(end - first);
+    let o = 0;
+    for (let i = first; i < end; i++) {
+      const job = this.#jobs[i]!;
+      paths.set(job.path, o);
+      o += job.path.length + 1;
+      sizes[i - first] = job.size;
+      inline[i - first] = job.inline ? 1 : 0;
+    }
+    this.#next = end;
+    this.#pendingBytes -= bytes;
+    const id = this.#batchId++;
+    this.#batches.set(id, first);
+    w.inFlight++;
+    const msg: WorkerRequest = { kind: "batch", id, paths, sizes, inline };
+    w.worker.postMessage(msg, [paths.buffer, sizes.buffer, inline.buffer]);
+  }
+
+  #onReply(w: PoolWorker, msg: BatchReply | ProgressReply): void {
+    if (msg.kind === "progress") {
+      this.#options.onProgress?.(0, msg.bytes);
+      return;
+    }
+    const first = this.#batches.get(msg.id)!;
+    this.#batches.delete(msg.id);
+    w.inFlight--;
+    const n = msg.contents.length;
+    for (let i = 0; i < n; i++) {
+      const err = msg.errors[i];
+      this.#outcomes[first + i] = err
+        ? { digest: null, content: null, error: new SysError(err.errno, "digest", err.text) }
+        : {
+          digest: msg.digests.subarray(i * 32, i * 32 + 32),
+          content: msg.contents[i] ?? null,
+          error: null,
+        };
+    }
+    this.#done += n;
+    this.#options.onProgress?.(n, msg.bytes);
+    this.#pump();
+    if (!this.busy && this.#waiter !== null) {
+      this.#waiter.resolve();
+      this.#waiter = null;
+    }
+  }
+
+  #fail(e: unknown): void {
+    if (this.#failure === null) this.#failure = e;
+    if (this.#waiter !== null) {
+      this.#waiter.reject(e);
+      this.#waiter = null;
+    }
+  }
+}
