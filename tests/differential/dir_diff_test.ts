@@ -1,0 +1,167 @@
+/**
+ * Directory sources against the C tool: random trees are created on disk (any name bytes,
+ * every file type, xattrs, nanosecond mtimes, hardlinks; devices, owners and `trusted.*` when
+ * root), then `mkcomposefs [flags] DIR IMG` of C 1.0.8 and our `readDirectoryTree` +
+ * `buildImageFromTree` must give the same bytes, or the same error line, for each combination
+ * of --skip-xattrs, --user-xattrs, --skip-devices and --use-epoch.
+ *
+ * Needs `CFS_ORACLE` and `--allow-ffi`. `CFS_DIR_RUNS` sets the number of random trees
+ * (default 12), `CFS_DIR_SEED` the seed; `CFS_SLOW=1` adds /usr/share.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { buildImageFromTree } from "../../spec/image.ts";
+import { ComposefsLimitError, STRERROR } from "../../spec/tree/errors.ts";
+import { ffiAvailable } from "../../src/fs/libc.ts";
+import { type ReadDirectoryOptions, readDirectoryTree } from "../../src/fs/scan.ts";
+import { diskTreeArb, isRoot, showTree, writeDiskTree } from "../_disk_tree.ts";
+import { firstDifference, oracleDir } from "../_oracle.ts";
+
+const oracle = oracleDir();
+const ffi = ffiAvailable();
+const root = isRoot();
+const RUNS = Number(Deno.env.get("CFS_DIR_RUNS") ?? 12);
+const SEED = Number(Deno.env.get("CFS_DIR_SEED") ?? 0x5eed4);
+
+/** One flag combination: the C command-line flags and our options. */
+interface Combo {
+  flags: string[];
+  options: ReadDirectoryOptions;
+}
+
+/** All 16 combinations of the four directory flags. */
+const COMBOS: Combo[] = [];
+for (let bits = 0; bits < 16; bits++) {
+  const flags: string[] = [];
+  const options: ReadDirectoryOptions = {};
+  if (bits & 1) (flags.push("--skip-xattrs"), options.skipXattrs = true);
+  if (bits & 2) (flags.push("--user-xattrs"), options.userXattrs = true);
+  if (bits & 4) (flags.push("--skip-devices"), options.skipDevices = true);
+  if (bits & 8) (flags.push("--use-epoch"), options.useEpoch = true);
+  COMBOS.push({ flags, options });
+}
+
+/** What one tool produced: an image or the error line after `mkcomposefs: `. */
+type Outcome = { image: Uint8Array } | { error: string };
+
+async function runC(src: string, flags: string[], out: string): Promise<Outcome> {
+  const r = await new Deno.Command(`${oracle}/mkcomposefs`, {
+    args: [...flags, src, out],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (r.code !== 0) {
+    return { error: new TextDecoder().decode(r.stderr).trim().replace(/^mkcomposefs: /, "") };
+  }
+  return { image: await Deno.readFile(out) };
+}
+
+async function runOurs(src: string, options: ReadDirectoryOptions): Promise<Outcome> {
+  try {
+    const tree = await readDirectoryTree(src, options);
+    return { image: buildImageFromTree(tree) };
+  } catch (e) {
+    if (e instanceof ComposefsLimitError) {
+      return { error: `cannot write file: ${STRERROR[e.code]}` };
+    }
+    if (e instanceof Error && e.name === "ScanError") return { error: e.message };
+    throw e;
+  }
+}
+
+async function infoDump(image: Uint8Array, dir: string): Promise<string[]> {
+  const path = `${dir}/inspect.img`;
+  await Deno.writeFile(path, image);
+  const r = await new Deno.Command(`${oracle}/composefs-info`, {
+    args: ["dump", path],
+    stdout: "piped",
+  })
+    .output();
+  return new TextDecoder().decode(r.stdout).split("\n");
+}
+
+/** Compares one source under one flag combination; returns a failure description or null. */
+async function compare(
+  src: string,
+  combo: Combo,
+  work: string,
+  threads: number,
+): Promise<string | null> {
+  const c = await runC(src, combo.flags, `${work}/c.img`);
+  const ours = await runOurs(src, { ...combo.options, threads });
+  const label = `flags [${combo.flags.join(" ")}]`;
+  if ("error" in c || "error" in ours) {
+    const a = "error" in c ? c.error : "(image)";
+    const b = "error" in ours ? ours.error : "(image)";
+    return a === b ? null : `${label}: C says ${JSON.stringify(a)}, we say ${JSON.stringify(b)}`;
+  }
+  const at = firstDifference(c.image, ours.image);
+  if (at < 0) return null;
+  const [dc, dours] = [await infoDump(c.image, work), await infoDump(ours.image, work)];
+  const lines: string[] = [];
+  for (let i = 0; i < Math.max(dc.length, dours.length) && lines.length < 12; i++) {
+    if (dc[i] !== dours[i]) lines.push(`  C:    ${dc[i]}`, `  ours: ${dours[i]}`);
+  }
+  return `${label}: images differ at byte ${at} (C ${c.image.length} B, ours ${ours.image.length} B)\n${
+    lines.join("\n")
+  }`;
+}
+
+const rootAttrs = fc.record({
+  perm: fc.integer({ min: 0o700, max: 0o7777 }),
+  mtimeSec: fc.bigInt({ min: 0n, max: 2000000000n }),
+  mtimeNsec: fc.integer({ min: 0, max: 999999999 }),
+});
+
+Deno.test({
+  name: "readDirectoryTree() gives C's image for random trees under every flag combination",
+  ignore: !oracle || !ffi,
+  fn: async () => {
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        diskTreeArb({ root }),
+        rootAttrs,
+        fc.integer({ min: 1, max: 3 }),
+        async (entries, self, threads) => {
+          const work = await Deno.makeTempDir({ prefix: "cfs-dirdiff-" });
+          try {
+            const src = `${work}/src`;
+            await Deno.mkdir(src);
+            writeDiskTree(src, entries, { ...self, xattrs: [] });
+            const failures: string[] = [];
+            for (const combo of COMBOS) {
+              const f = await compare(src, combo, work, threads);
+              cases++;
+              if (f !== null) failures.push(f);
+            }
+            if (failures.length > 0) {
+              throw new Error(`${failures.join("\n")}\ntree:\n${showTree(entries)}`);
+            }
+          } finally {
+            await Deno.remove(work, { recursive: true });
+          }
+        },
+      ),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
+    console.log(`  ${cases} tree/flag cases compared (root: ${root})`);
+  },
+});
+
+Deno.test({
+  name: "readDirectoryTree() gives C's image for /usr/share (CFS_SLOW=1)",
+  ignore: !oracle || !ffi || Deno.env.get("CFS_SLOW") !== "1",
+  fn: async () => {
+    const work = await Deno.makeTempDir({ prefix: "cfs-dirdiff-" });
+    try {
+      for (const combo of [COMBOS[0]!, COMBOS[8 + 4 + 1]!]) {
+        assert.equal(await compare("/usr/share", combo, work, navigator.hardwareConcurrency), null);
+      }
+    } finally {
+      await Deno.remove(work, { recursive: true });
+    }
+  },
+});
