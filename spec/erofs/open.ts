@@ -156,7 +156,9 @@ export class ErofsImage {
     const r = this.#r;
     const end = ino.xattrOffset + ino.xattrSize;
     let p = ino.xattrOffset + EROFS_XATTR_IBODY_HEADER_SIZE + 4 * h.hSharedCount;
-    // C stops as soon as no more than an entry header's worth of bytes is left.
+    // C stops as soon as no more than an entry header's worth of bytes is left, so a last
+    // inline entry of exactly 4 bytes (empty suffix and value, e.g. `system.posix_acl_access=`)
+    // is never read. Reproduced: C's dump drops it.
     while (end - p > EROFS_XATTR_ENTRY_SIZE) {
       const x = readXattrEntry(r, p, end, false, ino.nid);
       visit(x);

@@ -221,3 +221,16 @@ Deno.test("readImage() rejects duplicate and over-long names, overlapping inodes
 function manyFiles(prefix: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}f${i} 0 100644 1 0 0 0 0.0 - - -`);
 }
+
+Deno.test("readImage() skips a last inline xattr entry of 4 bytes, as C's loop does", () => {
+  const img = image(
+    ROOT,
+    "/a 0 100644 1 0 0 0 0.0 - - - system.posix_acl_access=",
+    "/b 0 100644 1 0 0 0 0.0 - - - system.posix_acl_default= user.z=1",
+  );
+  assert.equal(
+    dumpOf(img).split("\n").slice(1).join("\n"),
+    "/a 0 100644 1 0 0 0 0.0 - - -\n" +
+      "/b 0 100644 1 0 0 0 0.0 - - - system.posix_acl_default= user.z=1\n",
+  );
+});
