@@ -114,7 +114,11 @@ export function isExternalFile(mode: number, size: bigint, n: Node): boolean {
   return (mode & S_IFMT) === S_IFREG && size > 0n && contentOf(n) === null;
 }
 
-function fail(code: "EINVAL" | "EFBIG" | "ELOOP", node: Node | null, why: string): never {
+function fail(
+  code: "EINVAL" | "EFBIG" | "ELOOP" | "ENOTDIR",
+  node: Node | null,
+  why: string,
+): never {
   const where = node ? `${new TextDecoder().decode(nodePath(node))}: ` : "";
   throw new ComposefsLimitError(code, `${where}${why}`);
 }
@@ -349,8 +353,10 @@ function rewriteTree(
  * (a file needing more than 1024 chunks), ELOOP (a hardlink cycle), ERANGE (the xattr budget).
  */
 export function prepareTree(root: Node, options: VersionOptions = {}): PreparedTree {
-  if ((root.mode & S_IFMT) !== S_IFDIR) fail("EINVAL", null, "the root is not a directory");
   const version = resolveFormatVersion(options, () => hasWhiteout(root));
+  // C fails when it adds the 00-ff stubs to the root: lcfs_node_add_child gives ENOTDIR, after
+  // the version checks (a regular-file or symlink source, verified).
+  if ((root.mode & S_IFMT) !== S_IFDIR) fail("ENOTDIR", null, "the root is not a directory");
   const stubs = rootWhiteoutStubs(root);
   const t = numberTree(root, stubs);
   const { nodes } = t;
