@@ -14,13 +14,13 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { buildImageFromTree } from "../../spec/image.ts";
 import { ComposefsLimitError, STRERROR } from "../../spec/tree/errors.ts";
-import { ffiAvailable } from "../../src/fs/libc.ts";
+import * as libc from "../../src/fs/libc.ts";
 import { type ReadDirectoryOptions, readDirectoryTree } from "../../src/fs/scan.ts";
 import { diskTreeArb, isRoot, showTree, writeDiskTree } from "../_disk_tree.ts";
 import { firstDifference, oracleDir } from "../_oracle.ts";
 
 const oracle = oracleDir();
-const ffi = ffiAvailable();
+const ffi = libc.ffiAvailable();
 const root = isRoot();
 const RUNS = Number(Deno.env.get("CFS_DIR_RUNS") ?? 12);
 const SEED = Number(Deno.env.get("CFS_DIR_SEED") ?? 0x5eed4);
@@ -161,6 +161,82 @@ Deno.test({
         assert.equal(await compare("/usr/share", combo, work, navigator.hardwareConcurrency), null);
       }
     } finally {
+      const shm = await Deno.realPath(`${work}/shm`).catch(() => null);
+      if (shm !== null) await Deno.remove(shm, { recursive: true });
+      await Deno.remove(work, { recursive: true });
+    }
+  },
+});
+
+/** Fixed sources whose outcome (often an error) must match C's line for line. */
+async function scenarios(work: string): Promise<[string, string][]> {
+  const enc = new TextEncoder();
+  const out: [string, string][] = [];
+  await Deno.mkdir(`${work}/plain/sub`, { recursive: true });
+  await Deno.writeTextFile(`${work}/plain/sub/f`, "x".repeat(100));
+  await Deno.writeTextFile(`${work}/plain/tiny`, "hi");
+  out.push(["a missing source", `${work}/missing`]);
+  out.push(["a missing relative source", "no-such-dir-here"]);
+  out.push(["a trailing slash", `${work}/plain/`]);
+  out.push(["two trailing slashes", `${work}/plain//`]);
+  out.push(["a regular file as source", `${work}/plain/tiny`]);
+  await Deno.symlink(`${work}/plain`, `${work}/link`);
+  out.push(["a symlink to a directory", `${work}/link`]);
+  out.push(["a symlink with a trailing slash", `${work}/link/`]);
+  // Too many xattrs for C's 32767-byte budget on a nested file. ext4 keeps at most one block of
+  // xattrs per inode, so this needs tmpfs (/dev/shm), whose user.* xattrs have no such limit.
+  try {
+    const shm = await Deno.makeTempDir({ dir: "/dev/shm", prefix: "cfs-budget-" });
+    await Deno.mkdir(`${shm}/a`);
+    await Deno.writeTextFile(`${shm}/a/f`, "");
+    const big = new Uint8Array(3000).fill(0x61);
+    for (let i = 0; i < 12; i++) {
+      libc.lsetXattr(enc.encode(`${shm}/a/f`), enc.encode(`user.big${i}`), big);
+    }
+    await Deno.symlink(shm, `${work}/shm`);
+    out.push(["an xattr budget overflow", `${shm}`]);
+  } catch (e) {
+    console.log(`  (no xattr budget case: ${e instanceof Error ? e.message : e})`);
+  }
+  // Paths beyond PATH_MAX: C walks them by directory descriptors but opens files to hash
+  // them by full path, so a file down there fails with ENAMETOOLONG.
+  for (const withFile of [false, true]) {
+    const top = `${work}/deep${withFile ? "file" : "dirs"}`;
+    await Deno.mkdir(top);
+    let fd = libc.openAt(libc.AT_FDCWD, enc.encode(top), libc.O_RDONLY | libc.O_DIRECTORY);
+    const seg = enc.encode("d".repeat(250));
+    for (let i = 0; i < 18; i++) {
+      libc.mkdirAt(fd, seg, 0o755);
+      const next = libc.openAt(fd, seg, libc.O_RDONLY | libc.O_DIRECTORY);
+      libc.closeFd(fd);
+      fd = next;
+    }
+    const f = libc.openAt(fd, enc.encode("f"), libc.O_WRONLY | libc.O_CREAT, 0o644);
+    libc.writeAll(f, new Uint8Array(withFile ? 100 : 0));
+    libc.closeFd(f);
+    libc.closeFd(fd);
+    out.push([`a tree deeper than PATH_MAX (${withFile ? "a 100-byte" : "an empty"} file)`, top]);
+  }
+  return out;
+}
+
+Deno.test({
+  name: "readDirectoryTree() matches C's image or error line on fixed sources",
+  ignore: !oracle || !ffi,
+  fn: async () => {
+    const work = await Deno.makeTempDir({ prefix: "cfs-dirdiff-" });
+    try {
+      const failures: string[] = [];
+      for (const [what, src] of await scenarios(work)) {
+        for (const combo of [COMBOS[0]!, COMBOS[1]!, COMBOS[8]!]) {
+          const f = await compare(src, combo, work, 2);
+          if (f !== null) failures.push(`${what}: ${f}`);
+        }
+      }
+      assert.deepEqual(failures, []);
+    } finally {
+      const shm = await Deno.realPath(`${work}/shm`).catch(() => null);
+      if (shm !== null) await Deno.remove(shm, { recursive: true });
       await Deno.remove(work, { recursive: true });
     }
   },
