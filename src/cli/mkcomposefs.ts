@@ -15,6 +15,8 @@ import { ComposefsLimitError, STRERROR } from "../../spec/tree/errors.ts";
 import type { Node } from "../../spec/tree/node.ts";
 import { resolveOutputTarget, writeOutput } from "../fs/atomic_file.ts";
 import { getoptLong, type LongOption, parseCInt } from "./args.ts";
+import { mkcomposefsPermissions } from "./mkcomposefs_permissions.ts";
+import { enforcePermissions } from "./permissions.ts";
 import { CliError, strerrorOf } from "./report.ts";
 
 const PROGRAM = "mkcomposefs";
@@ -190,7 +192,7 @@ function strictFromEnv(): boolean {
   return state === "granted" && Deno.env.get("CFS_PARSE_STRICT") !== undefined;
 }
 
-async function readDumpTree(source: string): Promise<Node> {
+async function readDumpTree(source: string, strict: boolean): Promise<Node> {
   let bytes: Uint8Array;
   try {
     bytes = source === "-" ? await readAllStdin() : await Deno.readFile(source);
@@ -198,7 +200,7 @@ async function readDumpTree(source: string): Promise<Node> {
     throw new CliError(`open \`${source}\`: ${strerrorOf(e)}`);
   }
   try {
-    return parseDump(bytes, { strict: strictFromEnv() });
+    return parseDump(bytes, { strict });
   } catch (e) {
     if (e instanceof DumpSyntaxError) {
       const where = source === "-" ? "stdin" : source;
@@ -249,6 +251,10 @@ export async function mkcomposefs(argv: readonly string[]): Promise<number> {
     stderr(a.text);
     return a.code;
   }
+  // Least privilege: read the one variable we honour, check what this mode needs (one clear
+  // line if something is missing), then revoke every other permission kind.
+  const strict = a.fromFile && strictFromEnv();
+  enforcePermissions(mkcomposefsPermissions(a));
   const target = a.image === null ? null : resolveOutputTarget(a.image);
   if (target?.kind === "stdout" && Deno.stdout.isTerminal()) {
     throw new CliError("stdout is a tty.  Refusing to use it");
@@ -258,7 +264,7 @@ export async function mkcomposefs(argv: readonly string[]): Promise<number> {
       `${PROGRAM}: warning: --digest-store is ignored with --from-file (as in C mkcomposefs)\n`,
     );
   }
-  const root = a.fromFile ? await readDumpTree(a.source) : await readDirectorySource(a);
+  const root = a.fromFile ? await readDumpTree(a.source, strict) : await readDirectorySource(a);
   const image = buildImage(root, a);
   if (target !== null) {
     try {

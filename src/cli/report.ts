@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describeNotCapable } from "./permissions.ts";
 
 /** An error the command line reports as it is: its message is already the whole line. */
 export class CliError extends Error {
@@ -20,9 +21,7 @@ export function strerrorOf(e: unknown): string {
   if (e instanceof Deno.errors.AlreadyExists) return "File exists";
   if (e instanceof Deno.errors.NotADirectory) return "Not a directory";
   if (e instanceof Deno.errors.IsADirectory) return "Is a directory";
-  if (e instanceof Deno.errors.NotCapable) {
-    return `Not allowed by Deno permissions (${messageOf(e)})`;
-  }
+  if (e instanceof Deno.errors.NotCapable) return describeNotCapable(messageOf(e));
   return messageOf(e);
 }
 
@@ -33,7 +32,11 @@ function messageOf(e: unknown): string {
 
 /** Writes `<program>: <message>` to stderr, one line. */
 export function reportError(program: string, e: unknown): void {
-  const text = e instanceof CliError ? e.message : messageOf(e);
+  const text = e instanceof CliError
+    ? e.message
+    : e instanceof Deno.errors.NotCapable
+    ? describeNotCapable(messageOf(e))
+    : messageOf(e);
   const line = `${program}: ${text.replaceAll("\n", " ")}\n`;
   Deno.stderr.writeSync(new TextEncoder().encode(line));
 }
