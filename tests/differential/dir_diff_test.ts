@@ -241,3 +241,98 @@ Deno.test({
     }
   },
 });
+
+/** Runs a command as `nobody` (setpriv); null when that is not possible. */
+async function asNobody(args: string[], env: Record<string, string> = {}) {
+  const r = await new Deno.Command("setpriv", {
+    args: ["--reuid=65534", "--regid=65534", "--clear-groups", "--", ...args],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output().catch(() => null);
+  if (r === null) return null;
+  return {
+    code: r.code,
+    out: new TextDecoder().decode(r.stdout),
+    err: new TextDecoder().decode(r.stderr),
+  };
+}
+
+Deno.test({
+  name: "readDirectoryTree() reports permission errors as C does (run as nobody)",
+  ignore: !oracle || !ffi || !root,
+  fn: async () => {
+    const work = await Deno.makeTempDir({ prefix: "cfs-perm-" });
+    try {
+      await Deno.chmod(work, 0o755);
+      const runner = `${work}/runner.ts`;
+      await Deno.writeTextFile(
+        runner,
+        `import { readDirectoryTree } from "${new URL("../../src/fs/scan.ts", import.meta.url)}";
+import { buildImageFromTree } from "${new URL("../../spec/image.ts", import.meta.url)}";
+try {
+  const img = buildImageFromTree(await readDirectoryTree(Deno.args[0], { threads: 2 }));
+  await Deno.writeFile(Deno.args[1], img);
+} catch (e) { console.error("mkcomposefs: " + e.message); Deno.exit(1); }`,
+      );
+      const denoDir = `${work}/deno-dir`;
+      await Deno.mkdir(denoDir);
+      await Deno.chown(denoDir, 65534, 65534);
+      const out = `${work}/out`;
+      await Deno.mkdir(out);
+      await Deno.chown(out, 65534, 65534);
+      const cases: [string, (src: string) => Promise<void>][] = [
+        ["an unreadable directory", async (src) => {
+          await Deno.mkdir(`${src}/a/locked`, { recursive: true });
+          await Deno.chmod(`${src}/a/locked`, 0o311);
+        }],
+        ["an unreadable file of 100 bytes", async (src) => {
+          await Deno.writeFile(`${src}/f`, new Uint8Array(100), { mode: 0o200 });
+          await Deno.chmod(`${src}/f`, 0o200);
+        }],
+        ["an unreadable file of 10 bytes", async (src) => {
+          await Deno.writeFile(`${src}/f`, new Uint8Array(10));
+          await Deno.chmod(`${src}/f`, 0o000);
+        }],
+        ["an unreadable empty file", async (src) => {
+          await Deno.writeFile(`${src}/f`, new Uint8Array(0));
+          await Deno.chmod(`${src}/f`, 0o000);
+        }],
+        ["an untraversable directory", async (src) => {
+          await Deno.mkdir(`${src}/d`);
+          await Deno.writeFile(`${src}/d/x`, new Uint8Array(3));
+          await Deno.chmod(`${src}/d`, 0o644);
+        }],
+      ];
+      const failures: string[] = [];
+      for (const [i, [what, make]] of cases.entries()) {
+        const src = `${work}/src${i}`;
+        await Deno.mkdir(src);
+        await Deno.chmod(src, 0o755);
+        await make(src);
+        const c = await asNobody([`${oracle}/mkcomposefs`, src, `${out}/c${i}.img`]);
+        const ours = await asNobody(
+          [Deno.execPath(), "run", "--quiet", "--no-lock", "-A", runner, src, `${out}/o${i}.img`],
+          { DENO_DIR: denoDir, HOME: work },
+        );
+        if (c === null || ours === null) return; // no setpriv
+        if (c.code !== ours.code || c.err.trim() !== ours.err.trim()) {
+          failures.push(
+            `${what}: C ${c.code} ${JSON.stringify(c.err)}, ours ${ours.code} ${
+              JSON.stringify(ours.err)
+            }`,
+          );
+        } else if (c.code === 0) {
+          const [a, b] = [
+            await Deno.readFile(`${out}/c${i}.img`),
+            await Deno.readFile(`${out}/o${i}.img`),
+          ];
+          if (firstDifference(a, b) >= 0) failures.push(`${what}: images differ`);
+        }
+      }
+      assert.deepEqual(failures, []);
+    } finally {
+      await Deno.remove(work, { recursive: true });
+    }
+  },
+});
