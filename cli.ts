@@ -1,10 +1,14 @@
-#!/usr/bin/env -S deno run --allow-read --allow-write --allow-env=CFS_PARSE_STRICT --allow-ffi
+#!/usr/bin/env -S deno run --no-prompt --allow-read --allow-write --allow-ffi --allow-env=CFS_PARSE_STRICT
 /**
  * `mkcomposefs`: build a composefs image from a directory or a composefs-dump file.
  *
  * ```sh
- * deno run -A cli.ts --from-file example.dump example.img
+ * deno run --allow-read=examples/hello.dump,examples --allow-write=examples \
+ *   cli.ts --from-file examples/hello.dump examples/hello.cfs
  * ```
+ *
+ * Each mode checks the Deno permissions it needs before it starts and revokes the rest
+ * (`src/cli/permissions.ts`; README, "Permissions").
  *
  * @module
  */

@@ -59,7 +59,16 @@ export function asciiBytes(text: string): Uint8Array {
 
 const HEX = "0123456789abcdef";
 
-/** Lowercase hex of the bytes. */
+/**
+ * Lowercase hex of the bytes, e.g. to print a digest.
+ *
+ * @example
+ * ```ts
+ * import { toHex } from "./compare.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(toHex(new Uint8Array([0x0f, 0xa0])), "0fa0");
+ * ```
+ */
 export function toHex(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]! >> 4]! + HEX[bytes[i]! & 15]!;

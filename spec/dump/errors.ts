@@ -106,6 +106,8 @@ export class DumpSyntaxError extends SyntaxError {
   readonly reason: string;
 
   /**
+   * Creates the error; the message reads `Cannot parse dump line N (PATH): REASON`.
+   *
    * @param code stable code
    * @param reason C's message, one char per byte
    * @param line 1-based line number, 0 for none

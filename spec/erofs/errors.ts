@@ -49,11 +49,22 @@ export interface ErofsErrorSite {
  * ```
  */
 export class ErofsFormatError extends RangeError {
+  /** The errno C reports for the same image, see {@link ErofsErrno}. */
   readonly code: ErofsErrno;
+  /** Byte offset in the image of the structure that is wrong. */
   readonly offset: number;
+  /** What was being read there (`superblock`, `dirent`, `xattr entry`, …). */
   readonly structure: string;
+  /** The inode involved, when there is one. */
   readonly nid?: number;
 
+  /**
+   * Creates the error; the message names the inode, structure and offset.
+   *
+   * @param code The errno name.
+   * @param reason What is wrong, e.g. `Bad magic`.
+   * @param site Where: offset, structure and optional nid.
+   */
   constructor(code: ErofsErrno, reason: string, site: ErofsErrorSite) {
     const where = site.nid === undefined ? "" : `inode ${site.nid}: `;
     super(

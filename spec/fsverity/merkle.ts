@@ -67,6 +67,8 @@ export class FsVerityHasher {
   #size = 0;
 
   /**
+   * Creates a hasher for one stream.
+   *
    * @param sha256 The SHA-256 to build the tree with.
    * @param options `emptyInputQuirk` (default false), see {@link FsVerityOptions}.
    */

@@ -27,9 +27,31 @@ export const STRERROR: Readonly<Record<ComposefsErrno, string>> = {
   EMLINK: "Too many links",
 };
 
-/** A model or limit violation; `code` is the errno C reports for the same case. */
+/**
+ * A model or limit violation; `code` is the errno C reports for the same case.
+ *
+ * @example A name longer than 255 bytes
+ * ```ts
+ * import { addChild, createNode, S_IFDIR, S_IFREG } from "./node.ts";
+ * import { ComposefsLimitError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * const root = createNode(S_IFDIR | 0o755);
+ * assert.throws(
+ *   () => addChild(root, createNode(S_IFREG | 0o644), new Uint8Array(256).fill(0x61)),
+ *   (e) => e instanceof ComposefsLimitError && e.code === "ENAMETOOLONG",
+ * );
+ * ```
+ */
 export class ComposefsLimitError extends RangeError {
+  /** The errno name C reports for the same case. */
   readonly code: ComposefsErrno;
+
+  /**
+   * Creates the error.
+   *
+   * @param code The errno name C reports.
+   * @param message What limit was broken.
+   */
   constructor(code: ComposefsErrno, message: string) {
     super(message);
     this.name = "ComposefsLimitError";

@@ -8,14 +8,21 @@
 import { compareBytes, equalBytes } from "../bytes/compare.ts";
 import { ComposefsLimitError } from "./errors.ts";
 
-/** `S_IFMT` and the file types of `<sys/stat.h>`. */
+/** `S_IFMT` (`<sys/stat.h>`): the file type bits of a mode. */
 export const S_IFMT = 0o170000;
+/** `S_IFSOCK` (`<sys/stat.h>`): a socket. */
 export const S_IFSOCK = 0o140000;
+/** `S_IFLNK` (`<sys/stat.h>`): a symbolic link. */
 export const S_IFLNK = 0o120000;
+/** `S_IFREG` (`<sys/stat.h>`): a regular file. */
 export const S_IFREG = 0o100000;
+/** `S_IFBLK` (`<sys/stat.h>`): a block device. */
 export const S_IFBLK = 0o060000;
+/** `S_IFDIR` (`<sys/stat.h>`): a directory. */
 export const S_IFDIR = 0o040000;
+/** `S_IFCHR` (`<sys/stat.h>`): a character device. */
 export const S_IFCHR = 0o020000;
+/** `S_IFIFO` (`<sys/stat.h>`): a FIFO. */
 export const S_IFIFO = 0o010000;
 
 /** `LCFS_MAX_NAME_LENGTH` (lcfs-internal.h): longest name of one path component. */
@@ -33,7 +40,9 @@ export const LCFS_XATTR_HEADER_SIZE = 12;
 
 /** One extended attribute: key and value as raw bytes. */
 export interface Xattr {
+  /** The full key, namespace included (`user.foo`). */
   readonly key: Uint8Array;
+  /** The value (at most 65535 bytes). */
   readonly value: Uint8Array;
 }
 
@@ -41,14 +50,19 @@ export interface Xattr {
 export interface Node {
   /** Name in the parent; empty for the root and for nodes not yet added. */
   name: Uint8Array;
+  /** The directory holding this node; null for the root and for detached nodes. */
   parent: Node | null;
   /** `st_mode`, 32 bits as C keeps it; the image stores the low 16. */
   mode: number;
+  /** Link count (the writer recomputes it for directories, as C does). */
   nlink: number;
+  /** Owner user id. */
   uid: number;
+  /** Owner group id. */
   gid: number;
   /** Device number, truncated to 32 bits. */
   rdev: number;
+  /** File size in bytes (`st_size`); for a symlink the target's length. */
   size: bigint;
   /** Seconds, signed 64-bit. */
   mtimeSec: bigint;
@@ -155,7 +169,21 @@ export function searchChild(dir: Node, name: Uint8Array): number {
   return -lo - 1;
 }
 
-/** The child of `dir` with this exact name, if any. */
+/**
+ * The child of `dir` with this exact name, if any.
+ *
+ * @example
+ * ```ts
+ * import { addChild, createNode, findChild, S_IFDIR, S_IFREG } from "./node.ts";
+ * import assert from "node:assert/strict";
+ * const enc = new TextEncoder();
+ * const root = createNode(S_IFDIR | 0o755);
+ * const file = createNode(S_IFREG | 0o644);
+ * addChild(root, file, enc.encode("a"));
+ * assert.equal(findChild(root, enc.encode("a")), file);
+ * assert.equal(findChild(root, enc.encode("b")), undefined);
+ * ```
+ */
 export function findChild(dir: Node, name: Uint8Array): Node | undefined {
   const i = searchChild(dir, name);
   return i >= 0 ? dir.children[i] : undefined;
@@ -165,6 +193,17 @@ export function findChild(dir: Node, name: Uint8Array): Node | undefined {
  * Adds `child` under `parent` as `name`, keeping children sorted, with the checks of C's
  * `lcfs_node_add_child`: ENOTDIR, EINVAL (empty name), ENAMETOOLONG, EMLINK (already added),
  * EEXIST (duplicate).
+ *
+ * @example
+ * ```ts
+ * import { addChild, createNode, S_IFDIR, S_IFREG } from "./node.ts";
+ * import assert from "node:assert/strict";
+ * const enc = new TextEncoder();
+ * const root = createNode(S_IFDIR | 0o755);
+ * addChild(root, createNode(S_IFREG | 0o644), enc.encode("b"));
+ * addChild(root, createNode(S_IFREG | 0o644), enc.encode("a"));
+ * assert.deepEqual(root.children.map((c) => c.name), [enc.encode("a"), enc.encode("b")]);
+ * ```
  */
 export function addChild(parent: Node, child: Node, name: Uint8Array): void {
   if ((parent.mode & S_IFMT) !== S_IFDIR) {
@@ -191,7 +230,20 @@ export function findXattr(node: XattrHolder, key: Uint8Array): number {
   return -1;
 }
 
-/** The value of the xattr with this key, if any. */
+/**
+ * The value of the xattr with this key, if any.
+ *
+ * @example
+ * ```ts
+ * import { createNode, getXattr, S_IFREG, setXattr } from "./node.ts";
+ * import assert from "node:assert/strict";
+ * const enc = new TextEncoder();
+ * const file = createNode(S_IFREG | 0o644);
+ * setXattr(file, enc.encode("user.k"), enc.encode("v"));
+ * assert.deepEqual(getXattr(file, enc.encode("user.k")), enc.encode("v"));
+ * assert.equal(getXattr(file, enc.encode("user.other")), undefined);
+ * ```
+ */
 export function getXattr(node: XattrHolder, key: Uint8Array): Uint8Array | undefined {
   const i = findXattr(node, key);
   return i >= 0 ? node.xattrs[i]!.value : undefined;
@@ -205,6 +257,17 @@ function entryCost(key: Uint8Array, value: Uint8Array): number {
 /**
  * Removes an xattr as C's `lcfs_node_unset_xattr` does (the last entry moves into the hole) and
  * updates the budget. Returns false when the key was absent.
+ *
+ * @example
+ * ```ts
+ * import { createNode, removeXattr, S_IFREG, setXattr } from "./node.ts";
+ * import assert from "node:assert/strict";
+ * const enc = new TextEncoder();
+ * const file = createNode(S_IFREG | 0o644);
+ * setXattr(file, enc.encode("user.k"), enc.encode("v"));
+ * assert.equal(removeXattr(file, enc.encode("user.k")), true);
+ * assert.equal(removeXattr(file, enc.encode("user.k")), false);
+ * ```
  */
 export function removeXattr(node: XattrHolder, key: Uint8Array): boolean {
   const i = findXattr(node, key);
@@ -224,6 +287,17 @@ export function removeXattr(node: XattrHolder, key: Uint8Array): boolean {
  * C keeps the budget in a `size_t`, so a removal can wrap it below zero; the check
  * `budget + cost > 32767` then fails in u64 arithmetic. We keep it signed and treat a negative
  * sum as the huge u64 it would be (C 1.0.8 behaviour, reproduced for identical errors).
+ *
+ * @example
+ * ```ts
+ * import { createNode, S_IFREG, setXattr } from "./node.ts";
+ * import assert from "node:assert/strict";
+ * const enc = new TextEncoder();
+ * const file = createNode(S_IFREG | 0o644);
+ * setXattr(file, enc.encode("user.k"), enc.encode("old"));
+ * setXattr(file, enc.encode("user.k"), enc.encode("new"));
+ * assert.deepEqual(file.xattrs, [{ key: enc.encode("user.k"), value: enc.encode("new") }]);
+ * ```
  */
 export function setXattr(node: XattrHolder, key: Uint8Array, value: Uint8Array): void {
   if (key.length === 0 || key.length > XATTR_NAME_MAX) {
@@ -256,7 +330,22 @@ export function resolveLink(node: Node): Node {
   return n;
 }
 
-/** The absolute path of a node, as bytes (`/` for the root). */
+/**
+ * The absolute path of a node, as bytes (`/` for the root).
+ *
+ * @example
+ * ```ts
+ * import { addChild, createNode, nodePath, S_IFDIR, S_IFREG } from "./node.ts";
+ * import assert from "node:assert/strict";
+ * const enc = new TextEncoder();
+ * const root = createNode(S_IFDIR | 0o755);
+ * const etc = createNode(S_IFDIR | 0o755);
+ * const motd = createNode(S_IFREG | 0o644);
+ * addChild(root, etc, enc.encode("etc"));
+ * addChild(etc, motd, enc.encode("motd"));
+ * assert.equal(new TextDecoder().decode(nodePath(motd)), "/etc/motd");
+ * ```
+ */
 export function nodePath(node: Node): Uint8Array {
   const parts: Uint8Array[] = [];
   let len = 0;
