@@ -246,6 +246,14 @@ function measureFiles(files: readonly string[], io: InfoIo): number {
   return 0;
 }
 
-if (import.meta.main) {
-  await runMain(PROGRAM, () => Promise.resolve(composefsInfo(Deno.args)));
+/** Runs the tool; a reader that went away (`| head`) ends it quietly, as SIGPIPE ends C's. */
+function main(): Promise<number> {
+  try {
+    return Promise.resolve(composefsInfo(Deno.args));
+  } catch (e) {
+    if (e instanceof Deno.errors.BrokenPipe) return Promise.resolve(141);
+    throw e;
+  }
 }
+
+if (import.meta.main) await runMain(PROGRAM, main);
