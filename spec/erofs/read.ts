@@ -86,11 +86,15 @@ interface Frame {
  * @returns The root node.
  * @throws {ErofsFormatError} for a malformed image; `code` is C's errno where C fails too.
  *
- * @example Reading a one-directory image built by the C tool
- * ```ts ignore
+ * @example Reading back an image: the 00-ff stubs are gone, content is back
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildImageFromDump } from "../image.ts";
  * import { readImage } from "./read.ts";
- * const root = readImage(await Deno.readFile("image.cfs"));
- * console.log(root.children.map((c) => new TextDecoder().decode(c.name)));
+ * const dump = "/ 0 40755 2 0 0 0 0.0 - - -\n/f 3 100644 1 0 0 0 0.0 - abc -\n";
+ * const root = readImage(buildImageFromDump(new TextEncoder().encode(dump)));
+ * assert.deepEqual(root.children.map((c) => new TextDecoder().decode(c.name)), ["f"]);
+ * assert.equal(new TextDecoder().decode(root.children[0]!.content!), "abc");
  * ```
  */
 export function readImage(bytes: Uint8Array, options: ReadImageOptions = {}): Node {
