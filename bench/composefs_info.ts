@@ -1,7 +1,8 @@
 /**
  * Benchmark: `composefs-info dump` (and `ls`) on a large image, ours against the C tool in the
- * same run. Prints the median wall time and peak RSS of N alternating runs (stdout to
- * /dev/null) and the ratios, and checks that both print the same bytes.
+ * same run. Prints the median (and minimum) wall time, CPU time and peak RSS of N alternating
+ * runs (stdout to /dev/null) and the ratios, and checks that both print the same bytes. On a
+ * shared machine the minimum and the CPU time are steadier than the median wall time.
  *
  *   deno run -A bench/composefs_info.ts [IMAGE] [--runs=N] [--command=dump|ls|objects]
  *
@@ -35,7 +36,7 @@ const command = values.command!;
 async function run(cmd: string[]) {
   const timeBin = "/usr/bin/time";
   const hasTime = await Deno.stat(timeBin).then(() => true, () => false);
-  const argv = hasTime ? [timeBin, "-f", "%M", ...cmd] : cmd;
+  const argv = hasTime ? [timeBin, "-f", "%M %U %S", ...cmd] : cmd;
   const t0 = performance.now();
   const out = await new Deno.Command(argv[0]!, {
     args: argv.slice(1),
@@ -45,7 +46,8 @@ async function run(cmd: string[]) {
   const wall = performance.now() - t0;
   const lines = new TextDecoder().decode(out.stderr).trim().split("\n");
   if (!out.success) throw new Error(`${cmd.join(" ")} failed: ${lines.join(" ")}`);
-  return { wall, rssMb: hasTime ? Number(lines[lines.length - 1]) / 1024 : NaN };
+  const [rss, user, sys] = (hasTime ? lines[lines.length - 1]! : "NaN 0 0").split(" ").map(Number);
+  return { wall, rssMb: rss! / 1024, cpu: 1000 * (user! + sys!) };
 }
 
 /** The stdout of `cmd`. */
@@ -80,15 +82,17 @@ const theirs = [`${oracle}/composefs-info`];
 const size = (await Deno.stat(image)).size;
 console.log(`image: ${image} (${(size / 1048576).toFixed(1)} MiB), ${command}, ${runs} runs each`);
 
-const c = { wall: [] as number[], rss: [] as number[] };
-const t = { wall: [] as number[], rss: [] as number[] };
+const c = { wall: [] as number[], rss: [] as number[], cpu: [] as number[] };
+const t = { wall: [] as number[], rss: [] as number[], cpu: [] as number[] };
 for (let i = 0; i < runs; i++) {
   const rc = await run([...theirs, command, image]);
   c.wall.push(rc.wall);
   c.rss.push(rc.rssMb);
+  c.cpu.push(rc.cpu);
   const rt = await run([...ours, command, image]);
   t.wall.push(rt.wall);
   t.rss.push(rt.rssMb);
+  t.cpu.push(rt.cpu);
 }
 const cOut = await output([...theirs, command, image]);
 const ourOut = await output([...ours, command, image]);
@@ -97,9 +101,14 @@ const lines = cOut.filter((x) => x === 10).length;
 
 const f = (x: number) => x.toFixed(0);
 console.log(`output: ${lines} lines; identical: ${same}`);
-console.log(`C:    wall ${f(median(c.wall))} ms, peak RSS ${f(median(c.rss))} MB`);
-console.log(`ours: wall ${f(median(t.wall))} ms, peak RSS ${f(median(t.rss))} MB`);
+const line = (who: string, r: typeof c) =>
+  `${who} wall ${f(median(r.wall))} ms (min ${f(Math.min(...r.wall))}), ` +
+  `user+sys ${f(median(r.cpu))} ms, peak RSS ${f(median(r.rss))} MB`;
+console.log(line("C:   ", c));
+console.log(line("ours:", t));
 console.log(
-  `ratio ours/C: wall ${(median(t.wall) / median(c.wall)).toFixed(2)}x, ` +
+  `ratio ours/C: wall ${(median(t.wall) / median(c.wall)).toFixed(2)}x ` +
+    `(min ${(Math.min(...t.wall) / Math.min(...c.wall)).toFixed(2)}x), ` +
+    `user+sys ${(median(t.cpu) / median(c.cpu)).toFixed(2)}x, ` +
     `peak RSS ${(median(t.rss) / median(c.rss)).toFixed(2)}x`,
 );
