@@ -219,6 +219,9 @@ Deno.test({
         [`--basedir=${image}`, "missing-objects", image],
         [`--basedir=${tmp}/nothere`, "measure-file", image],
         ["--bas", tmp, "missing-objects", image],
+        // Several basedirs: C opens the whole string as one path.
+        [`--basedir=${tmp}:${tmp}`, "missing-objects", image],
+        [`--basedir=${tmp}/nothere`, `--basedir=${tmp}`, "missing-objects", image],
         ["--", "dump", image],
         ["dump", image, `${tmp}/missing`],
         ["dump", tmp],
