@@ -65,6 +65,8 @@ export class FsVerityHasher {
   /** Per level, how many blocks have been hashed and passed up. */
   readonly #hashed: number[] = [0];
   #size = 0;
+  /** The padded copy of a level's last block in {@link FsVerityHasher.digest}, reused. */
+  #last: Uint8Array | undefined;
 
   /**
    * Creates a hasher for one stream.
@@ -153,6 +155,16 @@ export class FsVerityHasher {
   }
 
   /**
+   * Forgets all input, so the same hasher (and its buffers) can hash another stream: hashing
+   * many small files then allocates nothing per file.
+   */
+  reset(): void {
+    this.#size = 0;
+    this.#fill.fill(0);
+    this.#hashed.fill(0);
+  }
+
+  /**
    * Closes the tree on copies of the partial blocks: pads each level's partial block, hashes it
    * into the level above, and stops at the first level that has exactly one block in all.
    */
@@ -170,8 +182,9 @@ export class FsVerityHasher {
       const pending = fill > 0 || carry !== undefined;
       const blocks = (this.#hashed[level] ?? 0) + (pending ? 1 : 0);
       if (pending) {
-        const last = new Uint8Array(FSVERITY_BLOCK_SIZE);
+        const last = this.#last ??= new Uint8Array(FSVERITY_BLOCK_SIZE);
         last.set(this.#blocks[level]!.subarray(0, fill), 0);
+        last.fill(0, fill);
         if (carry !== undefined) last.set(carry, fill);
         carry = this.#sha256(last);
       }

@@ -195,3 +195,17 @@ Deno.test("fsverityDigest() returns a 32-byte array of its own", () => {
   assert.equal(d.length, 32);
   assert.equal(d.buffer.byteLength, 32);
 });
+
+Deno.test("FsVerityHasher.reset() makes the next digest that of the next stream alone", () => {
+  const h = new FsVerityHasher(sha256Js);
+  for (const [first, second] of [[3 * 4096 * 129 + 5, 10], [10, 4096 * 130 + 1], [4096, 4096]]) {
+    const a = new Uint8Array(first!).fill(7);
+    const b = new Uint8Array(second!).map((_, i) => i & 0xff);
+    h.update(a);
+    assert.deepEqual(h.digest(), fsverityDigest(a, sha256Js));
+    h.reset();
+    h.update(b);
+    assert.deepEqual(h.digest(), fsverityDigest(b, sha256Js));
+    h.reset();
+  }
+});
