@@ -69,8 +69,8 @@ export interface DigestPoolOptions {
 const BATCH_FILES = 64;
 /** A batch ends once it holds this many bytes, to keep the threads evenly loaded. */
 const BATCH_BYTES = 8 << 20;
-/** Batches in flight per worker, so a worker never waits for the main thread. */
-const IN_FLIGHT = 2;
+/** Batches in flight per worker, so a worker never waits for the main thread while it walks. */
+const IN_FLIGHT = 8;
 
 interface Job {
   path: Uint8Array;

@@ -17,6 +17,9 @@ import type { BatchReply, WorkerRequest } from "./digest_pool.ts";
 
 /** Read block size: large reads, one buffer per worker. */
 const READ_SIZE = 1 << 20;
+/** Ask the kernel for a digest (FS_IOC_MEASURE_VERITY) only from this size on: below it, the
+ * extra ioctl costs more than reading the file. */
+const KERNEL_DIGEST_MIN = 64 * 1024;
 /** Report progress inside one file every this many bytes. */
 const PROGRESS_STEP = 64 << 20;
 
@@ -36,12 +39,23 @@ function countBytes(n: number): void {
   }
 }
 
-/** Reads the open file to its end, feeding the hasher; `head` receives the first bytes. */
+/** One hasher per worker, reset for each file: hashing a small file then allocates nothing. */
+let hasher: FsVerityHasher | null = null;
+
+/**
+ * Reads the open file to its end, feeding the hasher; `head` receives the first bytes.
+ *
+ * C reads until read(2) returns 0. A short read that reaches the lstat size is the end of a
+ * regular file too, so we stop there and save one call per small file; a file that grew since
+ * lstat fills the buffer and is read on to its real end, as C would.
+ */
 function hashStream(
   read: (b: Uint8Array<ArrayBuffer>) => number,
+  size: number,
   head: Uint8Array | null,
 ): { digest: Uint8Array; total: number } {
-  const h = new FsVerityHasher(sha256);
+  const h = hasher ??= new FsVerityHasher(sha256);
+  h.reset();
   let total = 0;
   for (;;) {
     let n: number;
@@ -59,6 +73,7 @@ function hashStream(
     h.update(chunk);
     total += n;
     countBytes(n);
+    if (n < buf.length && total >= size) break;
   }
   return { digest: h.digest(), total };
 }
@@ -70,12 +85,12 @@ function hashFile(path: Uint8Array, size: number, inline: boolean) {
   if (useFfi) {
     const fd = libc.openAt(libc.AT_FDCWD, path, libc.O_RDONLY);
     try {
-      const kernel = !inline && useKernelDigest ? measureVerity(fd) : null;
+      const kernel = size >= KERNEL_DIGEST_MIN && useKernelDigest ? measureVerity(fd) : null;
       if (kernel !== null) {
         countBytes(size);
         return { digest: kernel, content: null };
       }
-      result = hashStream((b) => libc.readFd(fd, b), head);
+      result = hashStream((b) => libc.readFd(fd, b), size, head);
     } finally {
       libc.closeFd(fd);
     }
@@ -87,7 +102,7 @@ function hashFile(path: Uint8Array, size: number, inline: boolean) {
       throw sysErrorOfDeno(e, "open");
     }
     try {
-      result = hashStream((b) => file.readSync(b) ?? 0, head);
+      result = hashStream((b) => file.readSync(b) ?? 0, size, head);
     } finally {
       file.close();
     }
@@ -103,6 +118,7 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     useFfi = msg.useFfi;
     useKernelDigest = msg.useKernelDigest;
     if (useFfi) sha256 = libc.opensslSha256() ?? nodeSha256;
+    hasher = null;
     return;
   }
   const n = msg.sizes.length;

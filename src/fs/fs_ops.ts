@@ -69,10 +69,9 @@ export function ffiOps(arena: ByteArena = new ByteArena()): FsOps<number> {
       if (path.length < PATH_MAX) {
         // llistxattr on the path reads the same entry as C's O_PATH descriptor below, in one
         // call instead of three.
-        const cpath = libc.cString(path);
-        for (const key of libc.listXattrs(cpath, true)) {
+        for (const key of libc.listXattrs(path, true)) {
           if (userOnly && !hasUserPrefix(key)) continue;
-          each(key, libc.getXattrValue(cpath, key, true));
+          each(key, libc.getXattrValue(path, key, true));
         }
         return;
       }
@@ -80,7 +79,7 @@ export function ffiOps(arena: ByteArena = new ByteArena()): FsOps<number> {
       // /proc/self/fd link, which reach the entry without following a symlink.
       const fd = libc.openAt(at(dir), name, libc.O_PATH | libc.O_NOFOLLOW);
       try {
-        const proc = libc.cString(enc.encode(`/proc/self/fd/${fd}`));
+        const proc = enc.encode(`/proc/self/fd/${fd}`);
         for (const key of libc.listXattrs(proc)) {
           if (userOnly && !hasUserPrefix(key)) continue;
           each(key, libc.getXattrValue(proc, key));

@@ -122,13 +122,25 @@ export function cString(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** Two reusable C-string buffers for the hot calls (a path and a name at once). */
+const scratch: Uint8Array<ArrayBuffer>[] = [new Uint8Array(4352), new Uint8Array(512)];
+
+/** `bytes` plus a NUL in scratch buffer `slot`; valid until the next call with that slot. */
+function cStr(bytes: Uint8Array, slot: 0 | 1): Uint8Array<ArrayBuffer> {
+  let s = scratch[slot]!;
+  if (s.length <= bytes.length) s = scratch[slot] = new Uint8Array(bytes.length + 256);
+  s.set(bytes);
+  s[bytes.length] = 0;
+  return s;
+}
+
 function num(x: number | bigint): number {
   return typeof x === "bigint" ? Number(x) : x;
 }
 
 /** `openat(2)`; returns the new descriptor. */
 export function openAt(dirfd: number, path: Uint8Array, flags: number, mode = 0): number {
-  const fd = lib().openat(dirfd, cString(path), flags | O_CLOEXEC, mode);
+  const fd = lib().openat(dirfd, cStr(path, 0), flags | O_CLOEXEC, mode);
   if (fd < 0) fail("openat");
   return fd;
 }
@@ -254,7 +266,7 @@ export function statxAt(dirfd: number, path: Uint8Array, flags: number): Stat {
     statxView = new DataView(statxBuf.buffer);
   }
   const v = statxView!;
-  if (lib().statx(dirfd, cString(path), flags, STATX_BASIC_STATS, statxBuf) !== 0) fail("statx");
+  if (lib().statx(dirfd, cStr(path, 0), flags, STATX_BASIC_STATS, statxBuf) !== 0) fail("statx");
   const major = v.getUint32(STX.rdevMajor, true);
   const minor = v.getUint32(STX.rdevMinor, true);
   const rdev = ((minor & 0xff) | ((major & 0xfff) << 8) | ((minor & ~0xff) << 12)) >>> 0;
@@ -279,7 +291,7 @@ export function readlinkAt(
   path: Uint8Array,
   buf: Uint8Array<ArrayBuffer>,
 ): Uint8Array {
-  const n = num(lib().readlinkat(dirfd, cString(path), buf, BigInt(buf.length)));
+  const n = num(lib().readlinkat(dirfd, cStr(path, 0), buf, BigInt(buf.length)));
   if (n < 0) fail("readlinkat");
   return buf.slice(0, n);
 }
@@ -291,14 +303,15 @@ function xattrScratch(): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * `listxattr(2)` (or `llistxattr(2)` with `noFollow`) on `cpath`, a NUL-terminated C string:
- * the names in the kernel's order, each without its NUL. One call with the largest possible
- * buffer replaces C's size query.
+ * `listxattr(2)` (or `llistxattr(2)` with `noFollow`) on `path`: the names in the kernel's
+ * order, each without its NUL. One call with the largest possible buffer replaces C's size
+ * query.
  */
-export function listXattrs(cpath: Uint8Array<ArrayBuffer>, noFollow = false): Uint8Array[] {
+export function listXattrs(path: Uint8Array, noFollow = false): Uint8Array[] {
   const buf = xattrScratch();
   const size = BigInt(buf.length);
-  const n = num(noFollow ? lib().llistxattr(cpath, buf, size) : lib().listxattr(cpath, buf, size));
+  const p = cStr(path, 0);
+  const n = num(noFollow ? lib().llistxattr(p, buf, size) : lib().listxattr(p, buf, size));
   if (n < 0) fail("listxattr");
   const names: Uint8Array[] = [];
   for (let i = 0; i < n;) {
@@ -311,20 +324,15 @@ export function listXattrs(cpath: Uint8Array<ArrayBuffer>, noFollow = false): Ui
 }
 
 /**
- * `getxattr(2)` (or `lgetxattr(2)` with `noFollow`) of `name` on `cpath`, a NUL-terminated C
- * string; returns a copy of the value.
+ * `getxattr(2)` (or `lgetxattr(2)` with `noFollow`) of `name` on `path`; returns a copy of the
+ * value.
  */
-export function getXattrValue(
-  cpath: Uint8Array<ArrayBuffer>,
-  name: Uint8Array,
-  noFollow = false,
-): Uint8Array {
+export function getXattrValue(path: Uint8Array, name: Uint8Array, noFollow = false): Uint8Array {
   const buf = xattrScratch();
   const size = BigInt(buf.length);
-  const cname = cString(name);
-  const n = num(
-    noFollow ? lib().lgetxattr(cpath, cname, buf, size) : lib().getxattr(cpath, cname, buf, size),
-  );
+  const p = cStr(path, 0);
+  const k = cStr(name, 1);
+  const n = num(noFollow ? lib().lgetxattr(p, k, buf, size) : lib().getxattr(p, k, buf, size));
   if (n < 0) fail("getxattr");
   return buf.slice(0, n);
 }

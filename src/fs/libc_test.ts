@@ -117,7 +117,7 @@ Deno.test({
       Deno.writeFileSync(`${dir}/f`, new Uint8Array());
       libc.lsetXattr(file, enc.encode("user.a"), new Uint8Array([1, 2, 3]));
       libc.lsetXattr(file, enc.encode("user.empty"), new Uint8Array());
-      const cpath = libc.cString(file);
+      const cpath = file;
       const keys = libc.listXattrs(cpath, true).map((k) => new TextDecoder().decode(k)).sort();
       assert.deepEqual(keys, ["user.a", "user.empty"]);
       assert.deepEqual(

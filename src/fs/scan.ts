@@ -265,7 +265,7 @@ interface Frame<D> {
 }
 
 /** Yield to the event loop this often, so worker replies are taken in during the walk. */
-const YIELD_MS = 20;
+const YIELD_MS = 5;
 
 /**
  * Lets queued events (worker replies) run: a message to ourselves is a macrotask that fires in
@@ -322,14 +322,15 @@ class Walker<D> {
 
   /** Reads the tree under `src`, queueing the digests. */
   async walk(src: Uint8Array): Promise<Node> {
-    const { node: root, stat } = this.#load(null, src, src, src);
+    const loaded = at(src, () => this.#load(null, src, src));
+    const { node: root, stat } = loaded;
     if ((root.mode & S_IFMT) !== S_IFDIR) {
       this.#submit(root, stat, src);
       return root;
     }
     const stack: Frame<D>[] = [];
     try {
-      stack.push(this.#open(null, src, root, stat, src, stripTrailingSlashes(src), null));
+      stack.push(this.#open(null, src, loaded, src, stripTrailingSlashes(src), null));
       let count = 0;
       while (stack.length > 0) {
         const f = stack[stack.length - 1]!;
@@ -344,8 +345,8 @@ class Walker<D> {
         }
         const entry = f.entries[f.next++]!;
         this.#visit(stack, f, entry);
-        if (++count % 256 === 0) {
-          this.#progress.addScanned(256);
+        if (++count % 64 === 0) {
+          this.#progress.addScanned(64);
           await this.#maybeYield();
         }
       }
@@ -358,33 +359,40 @@ class Walker<D> {
 
   /** One directory entry: a leaf is loaded and added, a directory gets a frame. */
   #visit(stack: Frame<D>[], f: Frame<D>, entry: DirEntry): void {
-    const path = joinErrorPath(f.errPath, entry.name);
-    let type = entry.type;
-    if (type === DT_UNKNOWN) {
-      // As C: lstat decides only "directory or not"; devices stay unskippable.
-      const st = at(path, () => this.#ops.lstat(f.handle, entry.name));
-      if ((st.mode & S_IFMT) === S_IFDIR) type = DT_DIR;
-    } else if (type !== DT_DIR && this.#o.skipDevices && (type === DT_BLK || type === DT_CHR)) {
-      return;
-    }
     const full = joinPath(f.hashBase, entry.name);
-    const { node, stat } = this.#load(f.handle, entry.name, full, path);
-    if (type === DT_DIR && (node.mode & S_IFMT) === S_IFDIR) {
-      if (stack.some((s) => s.inodeKey === stat.inodeKey)) {
-        throw accessError(path, new SysError(ELOOP, "walk"));
+    let loaded: { node: Node; stat: Stat };
+    try {
+      let type = entry.type;
+      if (type === DT_UNKNOWN) {
+        // As C: lstat decides only "directory or not"; devices stay unskippable.
+        const st = this.#ops.lstat(f.handle, entry.name);
+        if ((st.mode & S_IFMT) === S_IFDIR) type = DT_DIR;
+      } else if (type !== DT_DIR && this.#o.skipDevices && (type === DT_BLK || type === DT_CHR)) {
+        return;
       }
-      stack.push(this.#open(f.handle, entry.name, node, stat, path, full, entry.name));
-      return;
+      loaded = this.#load(f.handle, entry.name, full);
+      if (type === DT_DIR && (loaded.node.mode & S_IFMT) === S_IFDIR) {
+        if (stack.some((s) => s.inodeKey === loaded.stat.inodeKey)) {
+          throw new SysError(ELOOP, "walk");
+        }
+        const path = joinErrorPath(f.errPath, entry.name);
+        stack.push(this.#open(f.handle, entry.name, loaded, path, full, entry.name));
+        return;
+      }
+    } catch (e) {
+      // The error path is only built when needed: C names SRC/…/entry.
+      if (e instanceof ScanError) throw e;
+      throw accessError(joinErrorPath(f.errPath, entry.name), e);
     }
-    at(f.errPath, () => addChild(f.node, node, entry.name));
-    this.#submit(node, stat, full);
+    // C's lcfs_build names the directory when adding the child fails.
+    at(f.errPath, () => addChild(f.node, loaded.node, entry.name));
+    this.#submit(loaded.node, loaded.stat, full);
   }
 
   #open(
     parent: D | null,
     name: Uint8Array,
-    node: Node,
-    stat: Stat,
+    loaded: { node: Node; stat: Stat },
     errPath: Uint8Array,
     hashBase: Uint8Array,
     nameInParent: Uint8Array | null,
@@ -398,45 +406,38 @@ class Walker<D> {
       throw e;
     }
     return {
-      node,
+      node: loaded.node,
       handle,
       entries,
       next: 0,
       errPath,
       hashBase,
-      inodeKey: stat.inodeKey,
+      inodeKey: loaded.stat.inodeKey,
       name: nameInParent,
     };
   }
 
   /** `lcfs_load_node_from_file` without the content: lstat, symlink target, mtime, xattrs. */
-  #load(
-    dir: D | null,
-    name: Uint8Array,
-    full: Uint8Array,
-    path: Uint8Array,
-  ): { node: Node; stat: Stat } {
-    return at(path, () => {
-      const st = this.#ops.lstat(dir, name);
-      const node = createNode(st.mode, { uid: st.uid, gid: st.gid, rdev: st.rdev, size: st.size });
-      if ((st.mode & S_IFMT) === S_IFLNK) {
-        const target = this.#ops.readlink(dir, name);
-        // lcfs_node_set_symlink_payload: non-empty, shorter than PATH_MAX; size = its length.
-        if (target.length === 0) throw new SysError(EINVAL, "readlink");
-        if (target.length >= READLINK_MAX) throw new SysError(ENAMETOOLONG, "readlink");
-        node.payload = target;
-        node.size = BigInt(target.length);
-      }
-      if (!this.#o.useEpoch) {
-        node.mtimeSec = st.mtimeSec;
-        node.mtimeNsec = st.mtimeNsec;
-      }
-      if (!this.#o.skipXattrs) {
-        const userOnly = this.#o.userXattrs ?? false;
-        this.#ops.xattrs(dir, name, full, userOnly, (k, v) => setXattr(node, k, v));
-      }
-      return { node, stat: st };
-    });
+  #load(dir: D | null, name: Uint8Array, full: Uint8Array): { node: Node; stat: Stat } {
+    const st = this.#ops.lstat(dir, name);
+    const node = createNode(st.mode, { uid: st.uid, gid: st.gid, rdev: st.rdev, size: st.size });
+    if ((st.mode & S_IFMT) === S_IFLNK) {
+      const target = this.#ops.readlink(dir, name);
+      // lcfs_node_set_symlink_payload: non-empty, shorter than PATH_MAX; size = its length.
+      if (target.length === 0) throw new SysError(EINVAL, "readlink");
+      if (target.length >= READLINK_MAX) throw new SysError(ENAMETOOLONG, "readlink");
+      node.payload = target;
+      node.size = BigInt(target.length);
+    }
+    if (!this.#o.useEpoch) {
+      node.mtimeSec = st.mtimeSec;
+      node.mtimeNsec = st.mtimeNsec;
+    }
+    if (!this.#o.skipXattrs) {
+      const userOnly = this.#o.userXattrs ?? false;
+      this.#ops.xattrs(dir, name, full, userOnly, (k, v) => setXattr(node, k, v));
+    }
+    return { node, stat: st };
   }
 
   /** Queues a regular file of size > 0 for its digest (empty files get nothing, as in C). */
