@@ -38,12 +38,20 @@ export const INFO_MUTATIONS: readonly InfoMutation[] = [
   { name: "header_version_2", base: "worked_example", apply: (b) => setU32(b, 4, 2) },
   { name: "bad_erofs_magic", base: "worked_example", apply: (b) => setU32(b, SB, 0) },
   { name: "meta_blkaddr_past_end", base: "worked_example", apply: (b) => setU32(b, SB + 0x28, 99) },
-  { name: "xattr_blkaddr_past_end", base: "worked_example", apply: (b) => setU32(b, SB + 0x2c, 99) },
+  {
+    name: "xattr_blkaddr_past_end",
+    base: "worked_example",
+    apply: (b) => setU32(b, SB + 0x2c, 99),
+  },
   // In empty_root nid 38 is the first 00-ff stub: a 0:0 chardev, which C reports as ENOTSUP.
   { name: "root_is_whiteout_stub", base: "empty_root", apply: (b) => setU16(b, SB + 0x0e, 38) },
   { name: "root_nid_past_end", base: "worked_example", apply: (b) => setU16(b, SB + 0x0e, 0xffff) },
   // The root's inline xattr entry at 1184 + 12: name index 4 → 9.
-  { name: "xattr_unknown_index", base: "empty_root", apply: (b) => setU8(b, ROOT + 32 + 12 + 1, 9) },
+  {
+    name: "xattr_unknown_index",
+    base: "empty_root",
+    apply: (b) => setU8(b, ROOT + 32 + 12 + 1, 9),
+  },
   // Its name length 14 → 0 and index → 0: an empty key.
   {
     name: "xattr_empty_key",
