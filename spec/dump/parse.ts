@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ByteArena } from "../bytes/byte_arena.ts";
 import { ComposefsLimitError } from "../tree/errors.ts";
 import {
   createNode,
@@ -82,6 +83,8 @@ interface LineParser {
   pathStart: number;
   pathEnd: number;
   line: number;
+  /** Digests are carved from shared slabs: one ArrayBuffer per digest costs more than the data. */
+  readonly digests: ByteArena;
 }
 
 /**
@@ -117,6 +120,7 @@ export function parseDump(input: Uint8Array, options: ParseDumpOptions = {}): No
     pathStart: 0,
     pathEnd: 0,
     line: 0,
+    digests: new ByteArena(),
   };
   const n = input.length;
   // Cursors that only move forward keep the NUL and backslash searches linear in the input.
@@ -287,7 +291,7 @@ function parseLine(p: LineParser, buf: Uint8Array, ls: number, le: number, escap
     }
   }
 
-  if (hasDigest) node.digest = decodeDigest(digestBuf, ds, de, node);
+  if (hasDigest) node.digest = decodeDigest(digestBuf, ds, de, node, p.digests);
 
   if (le - xattrStart > XATTR_SECTION_MAX) {
     throw new DumpSyntaxError("ETOOMANYXATTRS", "Too many xattrs");
@@ -337,9 +341,15 @@ function parseXattr(node: Node, buf: Uint8Array, ts: number, te: number, escaped
  * follows is ignored, as in C), anything shorter is not. The digest reaches the image only for
  * external regular files (metacopy), so elsewhere a malformed one is dropped.
  */
-function decodeDigest(buf: Uint8Array, s: number, e: number, node: Node): Uint8Array | null {
+function decodeDigest(
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  node: Node,
+  arena: ByteArena,
+): Uint8Array | null {
   if (e - s >= 2 * LCFS_DIGEST_SIZE) {
-    const out = new Uint8Array(LCFS_DIGEST_SIZE);
+    const out = arena.alloc(LCFS_DIGEST_SIZE);
     let i = 0;
     for (; i < LCFS_DIGEST_SIZE; i++) {
       const hi = hexDigitValue(buf[s + 2 * i]!);

@@ -380,7 +380,9 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
   for (let i = 0; i < count; i++) {
     const n = nodes[i]!;
     nlink[i] = n.nlink >>> 0;
-    let xs = edited[i]?.xattrs ?? n.xattrs;
+    const ed = edited[i];
+    // An edited list grew by push (spare capacity): keep an exact-size copy instead.
+    let xs = ed !== undefined ? ed.xattrs.slice() : n.xattrs;
     if (!isSorted(xs)) xs = xs.slice().sort((a, b) => compareBytes(a.key, b.key));
     xattrs[i] = xs;
     const sec = n.mtimeSec;
