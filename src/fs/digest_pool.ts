@@ -98,8 +98,9 @@ interface PoolWorker {
 export class DigestPool {
   readonly #options: DigestPoolOptions;
   readonly #workers: PoolWorker[] = [];
-  readonly #jobs: Job[] = [];
-  readonly #outcomes: DigestOutcome[] = [];
+  /** Every submitted job; a slot is emptied once the job is sent, so paths do not pile up. */
+  readonly #jobs: (Job | undefined)[] = [];
+  #outcomes: DigestOutcome[] = [];
   /** Index of the first job not yet sent to a worker. */
   #next = 0;
   #pendingBytes = 0;
@@ -157,8 +158,15 @@ export class DigestPool {
 
   /** Stops the workers; call it once, after {@link DigestPool.drain} or on an error. */
   close(): void {
-    for (const w of this.#workers) w.worker.terminate();
+    for (const w of this.#workers) {
+      // Deno may keep a terminated worker's handlers reachable: let them hold nothing.
+      w.worker.onmessage = null;
+      w.worker.onerror = null;
+      w.worker.terminate();
+    }
     this.#workers.length = 0;
+    this.#jobs.length = 0;
+    this.#outcomes = [];
   }
 
   #spawn(): void {
@@ -214,6 +222,7 @@ export class DigestPool {
     let o = 0;
     for (let i = first; i < end; i++) {
       const job = this.#jobs[i]!;
+      this.#jobs[i] = undefined;
       paths.set(job.path, o);
       o += job.path.length + 1;
       sizes[i - first] = job.size;

@@ -64,7 +64,7 @@ export function ffiOps(arena: ByteArena = new ByteArena()): FsOps<number> {
     closeDir: (dir) => libc.closeFd(dir),
     list: (dir) => libc.readDirEntries(dir, direntBuf, (name) => arena.copy(name)),
     lstat: (dir, name) => libc.statxAt(at(dir), name, libc.AT_SYMLINK_NOFOLLOW),
-    readlink: (dir, name) => libc.readlinkAt(at(dir), name, linkBuf),
+    readlink: (dir, name) => arena.copy(libc.readlinkAt(at(dir), name, linkBuf)),
     xattrs(dir, name, path, userOnly, each) {
       if (path.length < PATH_MAX) {
         // llistxattr on the path reads the same entry as C's O_PATH descriptor below, in one
@@ -149,7 +149,8 @@ export function denoOps(arena: ByteArena = new ByteArena()): FsOps<string> {
       size: BigInt(s.size),
       mtimeSec: BigInt(Math.floor((s.mtime?.getTime() ?? 0) / 1000)),
       mtimeNsec: 0,
-      inodeKey: `${s.dev}:${s.ino}`,
+      dev: s.dev,
+      ino: s.ino ?? 0,
     };
   };
   return {

@@ -232,8 +232,10 @@ export interface Stat {
   size: bigint;
   mtimeSec: bigint;
   mtimeNsec: number;
-  /** `st_dev` and `st_ino` as one string key, for hardlink and loop detection. */
-  inodeKey: string;
+  /** `st_dev` as a number (any encoding unique per device); see {@link inodeKey}. */
+  dev: number;
+  /** `st_ino` (exact below 2^53, which inode numbers stay under in practice). */
+  ino: number;
 }
 
 /** `struct statx` offsets (linux/stat.h). */
@@ -279,10 +281,14 @@ export function statxAt(dirfd: number, path: Uint8Array, flags: number): Stat {
     size: v.getBigUint64(STX.size, true),
     mtimeSec: v.getBigInt64(STX.mtimeSec, true),
     mtimeNsec: v.getUint32(STX.mtimeNsec, true),
-    inodeKey: `${v.getUint32(STX.devMajor, true)}:${v.getUint32(STX.devMinor, true)}:${
-      v.getBigUint64(STX.ino, true)
-    }`,
+    dev: v.getUint32(STX.devMajor, true) * 0x100000000 + v.getUint32(STX.devMinor, true),
+    ino: v.getUint32(STX.ino + 4, true) * 0x100000000 + v.getUint32(STX.ino, true),
   };
+}
+
+/** `st_dev` and `st_ino` as one key, for hardlink and loop detection (built only when needed). */
+export function inodeKey(st: Stat): string {
+  return `${st.dev}:${st.ino}`;
 }
 
 /** `readlinkat(2)` into `buf` (C uses 4096 bytes); returns a copy of the target bytes. */

@@ -33,6 +33,7 @@ import {
   DT_DIR,
   DT_UNKNOWN,
   ffiAvailable,
+  inodeKey,
   READLINK_MAX,
   type Stat,
 } from "./libc.ts";
@@ -372,7 +373,8 @@ class Walker<D> {
       }
       loaded = this.#load(f.handle, entry.name, full);
       if (type === DT_DIR && (loaded.node.mode & S_IFMT) === S_IFDIR) {
-        if (stack.some((s) => s.inodeKey === loaded.stat.inodeKey)) {
+        const key = inodeKey(loaded.stat);
+        if (stack.some((s) => s.inodeKey === key)) {
           throw new SysError(ELOOP, "walk");
         }
         const path = joinErrorPath(f.errPath, entry.name);
@@ -412,7 +414,7 @@ class Walker<D> {
       next: 0,
       errPath,
       hashBase,
-      inodeKey: loaded.stat.inodeKey,
+      inodeKey: inodeKey(loaded.stat),
       name: nameInParent,
     };
   }
@@ -444,15 +446,16 @@ class Walker<D> {
   #submit(node: Node, stat: Stat, hashPath: Uint8Array): void {
     const type = node.mode & S_IFMT;
     if (this.#o.hardlinks && stat.nlink > 1 && type !== S_IFDIR) {
-      this.#inodes.set(node, { key: stat.inodeKey, nlink: stat.nlink });
+      const key = inodeKey(stat);
+      this.#inodes.set(node, { key, nlink: stat.nlink });
       // One digest per inode: later names share the first name's job.
-      const first = this.#hashedInodes.get(stat.inodeKey);
+      const first = this.#hashedInodes.get(key);
       if (first !== undefined) {
         const id = this.jobs.get(first);
         if (id !== undefined) this.jobs.set(node, id);
         return;
       }
-      this.#hashedInodes.set(stat.inodeKey, node);
+      this.#hashedInodes.set(key, node);
     }
     if (type !== S_IFREG || node.size === 0n) return;
     this.jobs.set(node, this.#pool.submit(hashPath, node.size));

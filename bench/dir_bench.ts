@@ -1,0 +1,140 @@
+/**
+ * Directory sources against the C tool: wall time, CPU time and peak RSS of
+ * `mkcomposefs --threads=N SRC IMG` for C 1.0.8 and for our CLI, run alternately in the same
+ * session (so a change in machine load hits both), medians over the runs, and the ratios
+ * ours / C. The targets of issue 4: wall ≤ 1.5x and peak memory ≤ 2x C's. It also checks that
+ * the two images are identical. Numbers only, never assertions.
+ *
+ * Run: `CFS_ORACLE=/work/oracle deno run -A bench/dir_bench.ts [--runs=3] [--threads=N] [SRC…]`
+ * (default sources: /usr/share and /usr). Needs GNU time at /usr/bin/time for the RSS.
+ *
+ * @module
+ */
+
+/** One measured run. */
+export interface RunStats {
+  wallS: number;
+  cpuS: number;
+  maxRssKiB: number;
+}
+
+/** Medians of each tool on one source. */
+export interface SourceResult {
+  source: string;
+  c: RunStats;
+  ours: RunStats;
+  identical: boolean;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Runs `cmd` under GNU time; returns its wall, CPU and peak RSS. */
+async function timed(cmd: string[]): Promise<RunStats> {
+  const r = await new Deno.Command("/usr/bin/time", {
+    args: ["-f", "CFSBENCH %e %U %S %M", ...cmd],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(r.stderr);
+  const line = err.split("\n").find((l) => l.startsWith("CFSBENCH "));
+  if (!r.success || line === undefined) throw new Error(`${cmd.join(" ")} failed:\n${err}`);
+  const [wall, user, sys, rss] = line.split(" ").slice(1).map(Number);
+  return { wallS: wall!, cpuS: user! + sys!, maxRssKiB: rss! };
+}
+
+function medianStats(runs: RunStats[]): RunStats {
+  return {
+    wallS: median(runs.map((r) => r.wallS)),
+    cpuS: median(runs.map((r) => r.cpuS)),
+    maxRssKiB: median(runs.map((r) => r.maxRssKiB)),
+  };
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [x, y] = [await Deno.readFile(a), await Deno.readFile(b)];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/** Benchmarks one source; `runs` alternating runs of each tool after one warm-up each. */
+export async function benchSource(
+  oracle: string,
+  source: string,
+  threads: number,
+  runs: number,
+  work: string,
+): Promise<SourceResult> {
+  const cli = new URL("../cli.ts", import.meta.url).pathname;
+  const cImg = `${work}/c.img`;
+  const ourImg = `${work}/ours.img`;
+  const cCmd = [`${oracle}/mkcomposefs`, `--threads=${threads}`, source, cImg];
+  const ourCmd = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    "--allow-read",
+    "--allow-write",
+    "--allow-ffi",
+    "--allow-env",
+    cli,
+    `--threads=${threads}`,
+    source,
+    ourImg,
+  ];
+  // Warm the page cache and Deno's module cache.
+  await timed(cCmd);
+  await timed(ourCmd);
+  const c: RunStats[] = [];
+  const ours: RunStats[] = [];
+  for (let i = 0; i < runs; i++) {
+    c.push(await timed(cCmd));
+    ours.push(await timed(ourCmd));
+  }
+  return {
+    source,
+    c: medianStats(c),
+    ours: medianStats(ours),
+    identical: await sameFile(cImg, ourImg),
+  };
+}
+
+function row(r: SourceResult): string {
+  const f = (x: number, d = 2) => x.toFixed(d);
+  const mib = (k: number) => f(k / 1024, 0);
+  return [
+    r.source.padEnd(12),
+    `wall C ${f(r.c.wallS)} s, ours ${f(r.ours.wallS)} s, ratio ${f(r.ours.wallS / r.c.wallS)}`,
+    `cpu C ${f(r.c.cpuS)} s, ours ${f(r.ours.cpuS)} s, ratio ${f(r.ours.cpuS / r.c.cpuS)}`,
+    `rss C ${mib(r.c.maxRssKiB)} MiB, ours ${mib(r.ours.maxRssKiB)} MiB, ratio ${
+      f(r.ours.maxRssKiB / r.c.maxRssKiB)
+    }`,
+    `identical: ${r.identical ? "yes" : "NO"}`,
+  ].join(" | ");
+}
+
+if (import.meta.main) {
+  const oracle = Deno.env.get("CFS_ORACLE");
+  if (!oracle) {
+    console.error("Set CFS_ORACLE to the folder of the C mkcomposefs");
+    Deno.exit(2);
+  }
+  let runs = 3;
+  let threads = navigator.hardwareConcurrency;
+  const sources: string[] = [];
+  for (const a of Deno.args) {
+    if (a.startsWith("--runs=")) runs = Number(a.slice(7));
+    else if (a.startsWith("--threads=")) threads = Number(a.slice(10));
+    else sources.push(a);
+  }
+  if (sources.length === 0) sources.push("/usr/share", "/usr");
+  const work = await Deno.makeTempDir({ prefix: "cfs-dirbench-" });
+  try {
+    console.log(`threads=${threads} runs=${runs} (medians; ratio = ours / C)`);
+    for (const s of sources) console.log(row(await benchSource(oracle, s, threads, runs, work)));
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+}
