@@ -70,12 +70,20 @@ function unique(paths: string[]): string[] {
 /** Revokes every permission kind `needs` neither requires nor lists as optional. */
 export function dropPermissions(needs: PermissionNeeds): void {
   if (needs.mayNeedAll && PERMISSION_KINDS.every(isGranted)) return;
-  const keep = new Set<PermissionKind>(needs.optional);
-  if (needs.read.length > 0) keep.add("read");
-  if (needs.write.length > 0) keep.add("write");
-  if (needs.ffi) keep.add("ffi");
+  const keep: PermissionKind[] = [...needs.optional];
+  if (needs.read.length > 0) keep.push("read");
+  if (needs.write.length > 0) keep.push("write");
+  if (needs.ffi) keep.push("ffi");
+  revokeAllBut(keep);
+}
+
+/**
+ * Revokes every permission kind not in `keep`, e.g. `revokeAllBut(["read"])` for a tool that
+ * only reads files.
+ */
+export function revokeAllBut(keep: readonly PermissionKind[]): void {
   for (const name of PERMISSION_KINDS) {
-    if (!keep.has(name)) Deno.permissions.revokeSync({ name });
+    if (!keep.includes(name)) Deno.permissions.revokeSync({ name });
   }
 }
 

@@ -62,3 +62,22 @@ Deno.test("MissingPermissionError lists the flags in one line", () => {
   );
   assert.deepEqual(e.flags, ["--allow-read=in.dump,out", "--allow-write=out"]);
 });
+
+Deno.test("revokeAllBut() leaves only the kinds asked for", async () => {
+  const code = `import { revokeAllBut } from ${
+    JSON.stringify(new URL("./permissions.ts", import.meta.url).href)
+  };
+revokeAllBut(["read"]);
+const kinds = ["read", "write", "ffi", "env", "net", "run", "sys", "import"] as const;
+console.log(kinds.filter((name) => Deno.permissions.querySync({ name }).state === "granted").join(" "));`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-prompt", code],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(
+    new TextDecoder().decode(out.stdout).trim(),
+    "read",
+    new TextDecoder().decode(out.stderr),
+  );
+});
