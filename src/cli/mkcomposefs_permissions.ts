@@ -1,13 +1,12 @@
 /**
  * The Deno permissions each mkcomposefs mode needs (README, "Permissions"):
  *
- * | mode                                  | needs                                               |
- * | ------------------------------------- | --------------------------------------------------- |
- * | `--from-file DUMP IMAGE`              | read DUMP and IMAGE's folder, write IMAGE's folder  |
- * | `--from-file - -` (stdin to stdout)   | nothing                                             |
- * | `--from-file - /proc/self/fd/N`       | write `/proc/self/fd/N`                             |
- * | `--print-digest-only --from-file DUMP`| read DUMP                                           |
- * | `SOURCE IMAGE` (a directory)          | read SOURCE and IMAGE's folder, write IMAGE's folder, FFI (1) |
+ * - `--from-file DUMP IMAGE`: read DUMP and IMAGE's folder, write IMAGE's folder;
+ * - `--from-file --print-digest-only DUMP`: read DUMP;
+ * - `--from-file - -` (stdin to stdout): nothing;
+ * - `--from-file - /proc/self/fd/N`: write `/proc/self/fd/N`;
+ * - `SOURCE IMAGE` (a directory): read SOURCE and IMAGE's folder, write IMAGE's folder, FFI (1);
+ *   with `--digest-store=DIR`, read and write DIR too.
  *
  * (1) FFI (libc) reads xattrs and nanosecond mtimes; with `--skip-xattrs --use-epoch` it is
  * optional (used when granted, for raw-byte names).
