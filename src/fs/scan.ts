@@ -312,6 +312,7 @@ class Walker<D> {
   readonly #progress: Progress;
   #lastYield = performance.now();
   #bytes = 0;
+  #pathBuf = new Uint8Array(4096);
   readonly #yielder = new Yielder();
 
   constructor(ops: FsOps<D>, options: ReadDirectoryOptions, pool: DigestPool, progress: Progress) {
@@ -360,7 +361,8 @@ class Walker<D> {
 
   /** One directory entry: a leaf is loaded and added, a directory gets a frame. */
   #visit(stack: Frame<D>[], f: Frame<D>, entry: DirEntry): void {
-    const full = joinPath(f.hashBase, entry.name);
+    // A view of a scratch buffer: copied only for a directory frame or a digest job.
+    const full = this.#scratchPath(f.hashBase, entry.name);
     let loaded: { node: Node; stat: Stat };
     try {
       let type = entry.type;
@@ -378,7 +380,7 @@ class Walker<D> {
           throw new SysError(ELOOP, "walk");
         }
         const path = joinErrorPath(f.errPath, entry.name);
-        stack.push(this.#open(f.handle, entry.name, loaded, path, full, entry.name));
+        stack.push(this.#open(f.handle, entry.name, loaded, path, full.slice(), entry.name));
         return;
       }
     } catch (e) {
@@ -417,6 +419,17 @@ class Walker<D> {
       inodeKey: inodeKey(loaded.stat),
       name: nameInParent,
     };
+  }
+
+  /** `base/name` in a reused buffer; valid until the next call. */
+  #scratchPath(base: Uint8Array, name: Uint8Array): Uint8Array {
+    const n = base.length + 1 + name.length;
+    if (this.#pathBuf.length < n) this.#pathBuf = new Uint8Array(n * 2);
+    const buf = this.#pathBuf;
+    buf.set(base);
+    buf[base.length] = SLASH;
+    buf.set(name, base.length + 1);
+    return buf.subarray(0, n);
   }
 
   /** `lcfs_load_node_from_file` without the content: lstat, symlink target, mtime, xattrs. */
@@ -458,7 +471,7 @@ class Walker<D> {
       this.#hashedInodes.set(key, node);
     }
     if (type !== S_IFREG || node.size === 0n) return;
-    this.jobs.set(node, this.#pool.submit(hashPath, node.size));
+    this.jobs.set(node, this.#pool.submit(hashPath.slice(), node.size));
     this.#bytes += Number(node.size);
     this.#progress.setTotals(this.#pool.size, this.#bytes, false);
   }
