@@ -164,6 +164,8 @@ function setXattrLikeReader(node: Node, key: Uint8Array, x: RawXattr, nid: numbe
       nid,
     });
   }
-  node.xattrs.push({ key, value: x.value });
+  // A new list for the first xattr: createNode's empty list is shared.
+  if (node.xattrs.length === 0) node.xattrs = [{ key, value: x.value }];
+  else node.xattrs.push({ key, value: x.value });
   node.xattrBudget += cost;
 }

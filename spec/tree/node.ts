@@ -128,14 +128,20 @@ export function createNode(mode: number, init: NodeInit = {}): Node {
     payload: init.payload ?? null,
     content: init.content ?? null,
     digest: init.digest ?? null,
-    xattrs: [],
+    xattrs: NO_XATTRS,
     xattrBudget: 0,
-    children: [],
+    children: (mode & S_IFMT) === S_IFDIR ? [] : NO_CHILDREN,
     linkTo: null,
   };
 }
 
 const EMPTY = new Uint8Array(0);
+/**
+ * Shared, frozen empty lists: most nodes have no xattrs and most are not directories, and an
+ * empty array per node costs more than a dump line's data. addChild and setXattr replace them.
+ */
+const NO_XATTRS = Object.freeze([]) as unknown as Xattr[];
+const NO_CHILDREN = Object.freeze([]) as unknown as Node[];
 
 /** The file type bits of a mode. */
 export function fileType(mode: number): number {
@@ -219,7 +225,8 @@ export function addChild(parent: Node, child: Node, name: Uint8Array): void {
   child.name = name;
   child.parent = parent;
   const at = -i - 1;
-  if (at === parent.children.length) parent.children.push(child);
+  if (parent.children === NO_CHILDREN) parent.children = [child];
+  else if (at === parent.children.length) parent.children.push(child);
   else parent.children.splice(at, 0, child);
 }
 
@@ -313,7 +320,9 @@ export function setXattr(node: XattrHolder, key: Uint8Array, value: Uint8Array):
   if (total < 0 || total > LCFS_INODE_EXTERNAL_XATTR_MAX) {
     throw new ComposefsLimitError("ERANGE", "Too many xattrs");
   }
-  node.xattrs.push({ key, value });
+  // A new list for the first xattr: the node may hold the shared empty one.
+  if (node.xattrs.length === 0) node.xattrs = [{ key, value }];
+  else node.xattrs.push({ key, value });
   node.xattrBudget = total;
 }
 
