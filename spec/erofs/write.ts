@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ByteWriter } from "../bytes/byte_writer.ts";
+import { type ByteSink, ByteWriter } from "../bytes/byte_writer.ts";
 import type { Node } from "../tree/node.ts";
 import {
   S_IFBLK,
@@ -83,8 +83,8 @@ function fileTypeOf(mode: number): number {
 }
 
 function assertAt(w: ByteWriter, expected: number, region: string): void {
-  if (w.pos !== expected) {
-    throw new Error(`Internal layout error: ${region} ends at ${w.pos}, planned ${expected}`);
+  if (w.offset !== expected) {
+    throw new Error(`Internal layout error: ${region} ends at ${w.offset}, planned ${expected}`);
   }
 }
 
@@ -218,7 +218,7 @@ function writeInode(w: ByteWriter, plan: ImagePlan, i: number): void {
   }
 
   if (xsize > 0) {
-    const start = w.pos;
+    const start = w.offset;
     writeXattrBody(w, plan, i);
     assertAt(w, start + xsize, `xattrs of inode ${i}`);
   }
@@ -265,15 +265,39 @@ function writeDataBlocks(w: ByteWriter, plan: ImagePlan, i: number): void {
 
 /** Emits the image bytes of a plan into one buffer of exactly `plan.imageSize` bytes. */
 export function emitImage(plan: ImagePlan): Uint8Array {
-  const { tree } = plan;
   const w = new ByteWriter(plan.imageSize);
+  emitInto(w, plan);
+  return w.bytes;
+}
+
+/** The window {@link streamImage} fills before each call of its sink. */
+export const STREAM_WINDOW_SIZE = 1 << 20;
+
+/**
+ * Emits the image bytes of a plan in order through `sink`, one window at a time, so the image is
+ * never whole in memory (the sink must use each chunk before returning).
+ */
+export function streamImage(
+  plan: ImagePlan,
+  sink: ByteSink,
+  windowSize: number = STREAM_WINDOW_SIZE,
+): void {
+  // A window holds at least one struct whole: encoders write fields without splitting them.
+  const w = new ByteWriter(Math.min(Math.max(windowSize, EROFS_BLKSIZ), plan.imageSize), sink);
+  emitInto(w, plan);
+  w.flush();
+}
+
+/** The regions in order: header, superblock, inodes, shared xattrs, data blocks. */
+function emitInto(w: ByteWriter, plan: ImagePlan): void {
+  const { tree } = plan;
   encodeLcfsErofsHeader(w, {
     magic: LCFS_EROFS_MAGIC,
     version: LCFS_EROFS_VERSION,
     flags: tree.hasAcl ? LCFS_EROFS_FLAGS_HAS_ACL : 0,
     composefsVersion: tree.version,
   });
-  w.zeros(EROFS_SUPER_OFFSET - w.pos);
+  w.zeros(EROFS_SUPER_OFFSET - w.offset);
   encodeErofsSuperBlock(w, {
     magic: EROFS_SUPER_MAGIC_V1,
     checksum: 0,
@@ -308,7 +332,6 @@ export function emitImage(plan: ImagePlan): Uint8Array {
   assertAt(w, plan.dataStart, "metadata");
   for (let i = 0; i < tree.nodes.length; i++) writeDataBlocks(w, plan, i);
   assertAt(w, plan.imageSize, "data blocks");
-  return w.bytes;
 }
 
 /**

@@ -6,9 +6,9 @@
  */
 import { DumpSyntaxError } from "../../spec/dump/errors.ts";
 import { parseDump } from "../../spec/dump/parse.ts";
-import { planLayout } from "../../spec/erofs/layout.ts";
+import { type ImagePlan, planLayout } from "../../spec/erofs/layout.ts";
 import { prepareTree } from "../../spec/erofs/prepare.ts";
-import { emitImage } from "../../spec/erofs/write.ts";
+import { streamImage } from "../../spec/erofs/write.ts";
 import { FsVerityHasher } from "../../spec/fsverity/merkle.ts";
 import { toHex } from "../../spec/bytes/compare.ts";
 import { ComposefsLimitError, STRERROR } from "../../spec/tree/errors.ts";
@@ -226,12 +226,12 @@ async function readDirectorySource(a: MkcomposefsArgs): Promise<Node> {
   });
 }
 
-function buildImage(root: Node, a: MkcomposefsArgs): Uint8Array {
+function planImage(root: Node, a: MkcomposefsArgs): ImagePlan {
   try {
     const versions: { minVersion?: number; maxVersion?: number } = {};
     if (a.minVersion !== undefined) versions.minVersion = a.minVersion;
     if (a.maxVersion !== undefined) versions.maxVersion = a.maxVersion;
-    return emitImage(planLayout(prepareTree(root, versions)));
+    return planLayout(prepareTree(root, versions));
   } catch (e) {
     if (e instanceof ComposefsLimitError) {
       throw new CliError(`cannot write file: ${STRERROR[e.code]} (${e.message})`);
@@ -265,20 +265,29 @@ export async function mkcomposefs(argv: readonly string[]): Promise<number> {
     );
   }
   const root = a.fromFile ? await readDumpTree(a.source, strict) : await readDirectorySource(a);
-  const image = buildImage(root, a);
-  if (target !== null) {
-    try {
-      writeOutput(target, [image]);
-    } catch (e) {
-      throw new CliError(`failed to write output file ${a.image}: ${strerrorOf(e)}`);
-    }
-  }
+  const plan = planImage(root, a);
+  let hasher: FsVerityHasher | null = null;
   if (a.printDigest) {
     // node:crypto pulls in Deno's Node layer (tens of ms): load it only when a digest is wanted.
     const { nodeSha256 } = await import("../crypto/sha256.ts");
-    const h = new FsVerityHasher(nodeSha256);
-    h.update(image);
-    Deno.stdout.writeSync(new TextEncoder().encode(toHex(h.digest()) + "\n"));
+    hasher = new FsVerityHasher(nodeSha256);
+  }
+  // The image is streamed, never whole in memory: each window goes to the file and the hasher.
+  if (target !== null) {
+    try {
+      writeOutput(target, (write) =>
+        streamImage(plan, (chunk) => {
+          write(chunk);
+          hasher?.update(chunk);
+        }));
+    } catch (e) {
+      throw new CliError(`failed to write output file ${a.image}: ${strerrorOf(e)}`);
+    }
+  } else if (hasher !== null) {
+    streamImage(plan, (chunk) => hasher.update(chunk));
+  }
+  if (hasher !== null) {
+    Deno.stdout.writeSync(new TextEncoder().encode(toHex(hasher.digest()) + "\n"));
   }
   return 0;
 }

@@ -13,6 +13,9 @@ export type OutputTarget =
   | { kind: "direct"; path: string }
   | { kind: "atomic"; path: string };
 
+/** Calls `write` with the output's bytes, in order; each chunk is used before `write` returns. */
+export type Producer = (write: (chunk: Uint8Array) => void) => void;
+
 /** Decides how to write `path` (`-` is stdout). */
 export function resolveOutputTarget(path: string): OutputTarget {
   if (path === "-") return { kind: "stdout" };
@@ -68,14 +71,14 @@ function hookSignals(): void {
  * removed and the error rethrown. No fsync: like the C tool we leave durability to the caller's
  * file system, and rename keeps readers from ever seeing a partial image.
  */
-export function writeOutput(target: OutputTarget, chunks: Iterable<Uint8Array>): void {
+export function writeOutput(target: OutputTarget, produce: Producer): void {
   if (target.kind === "stdout") {
-    for (const c of chunks) writeAll(Deno.stdout, c);
+    produce((c) => writeAll(Deno.stdout, c));
     return;
   }
   if (target.kind === "direct") {
     using f = Deno.openSync(target.path, { write: true, create: true, truncate: true });
-    for (const c of chunks) writeAll(f, c);
+    produce((c) => writeAll(f, c));
     return;
   }
   const [dir, base] = dirAndBase(target.path);
@@ -94,7 +97,8 @@ export function writeOutput(target: OutputTarget, chunks: Iterable<Uint8Array>):
   pending.add(tmp);
   try {
     try {
-      for (const c of chunks) writeAll(file, c);
+      const out = file;
+      produce((c) => writeAll(out, c));
     } finally {
       file.close();
     }
