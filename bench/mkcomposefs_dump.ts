@@ -63,7 +63,15 @@ const dump = positionals[0] ?? await ensureUsrDump();
 const tmp = await Deno.makeTempDir();
 const cOut = `${tmp}/c.img`;
 const ourOut = `${tmp}/ours.img`;
-const ours = ["deno", "run", "--allow-read", "--allow-write", `${repo}cli.ts`];
+// The flags of the mkcomposefs task and of cli.ts's shebang.
+const ours = [
+  "deno",
+  "run",
+  "--v8-flags=--max-semi-space-size=2",
+  "--allow-read",
+  "--allow-write",
+  `${repo}cli.ts`,
+];
 const lines = new TextDecoder().decode(await Deno.readFile(dump)).split("\n").length - 1;
 console.log(`dump: ${dump} (${lines} entries), ${runs} runs each, alternating`);
 

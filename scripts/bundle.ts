@@ -31,6 +31,9 @@ export const TARGETS: readonly BundleTarget[] = [
     name: "mkcomposefs",
     entry: "cli.ts",
     flags: [
+      // A small young generation: the tree is long-lived, so copying it between semi-spaces is
+      // wasted work; measured faster and about 20% less peak memory (bench/mkcomposefs_dump.ts).
+      "--v8-flags=--max-semi-space-size=2",
       "--no-prompt",
       "--allow-read",
       "--allow-write",

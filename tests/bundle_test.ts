@@ -50,7 +50,7 @@ Deno.test("deno task bundle writes two executables with least-permission shebang
     (await Deno.readTextFile(`${dist}/${name}`)).split("\n", 1)[0];
   assert.equal(
     await first("mkcomposefs"),
-    "#!/usr/bin/env -S deno run --no-prompt --allow-read --allow-write --allow-ffi --allow-env=CFS_PARSE_STRICT",
+    "#!/usr/bin/env -S deno run --v8-flags=--max-semi-space-size=2 --no-prompt --allow-read --allow-write --allow-ffi --allow-env=CFS_PARSE_STRICT",
   );
   assert.equal(
     await first("composefs-info"),
