@@ -258,3 +258,76 @@ export function diffSnapshots(
   }
   return out;
 }
+
+/** True when `unshare(1)` is installed (for the idmap tests' user namespace). */
+export function hasUnshare(): boolean {
+  try {
+    return new Deno.Command("unshare", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `fn` with the path of a new user namespace (`/proc/PID/ns/user` of an `unshare --user
+ * sleep`) whose uid and gid maps are `map` (`"INNER OUTER COUNT"`), written by us as root.
+ */
+export async function withUserns(
+  map: string,
+  fn: (path: string) => Promise<void>,
+): Promise<void> {
+  const child = new Deno.Command("unshare", {
+    args: ["--user", "sleep", "1000"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const ours = Deno.readLinkSync("/proc/self/ns/user");
+    // Wait until the child has left our namespace (it execs sleep right after).
+    for (let i = 0; Deno.readLinkSync(`/proc/${child.pid}/ns/user`) === ours; i++) {
+      if (i > 1000) throw new Error("unshare --user did not make a user namespace");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    Deno.writeTextFileSync(`/proc/${child.pid}/uid_map`, `${map}\n`);
+    Deno.writeTextFileSync(`/proc/${child.pid}/gid_map`, `${map}\n`);
+    await fn(`/proc/${child.pid}/ns/user`);
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+}
+
+/** `FS_IOC_ENABLE_VERITY` = `_IOW('f', 133, struct fsverity_enable_arg)` (linux/fsverity.h). */
+const FS_IOC_ENABLE_VERITY = 0x40806685n;
+
+/** Enables fs-verity (SHA-256, 4096-byte blocks, no salt) on `path`; throws when it cannot. */
+export function enableVerity(path: string): void {
+  const fd = libc.openAt(libc.AT_FDCWD, enc.encode(path), libc.O_RDONLY);
+  try {
+    // struct fsverity_enable_arg { u32 version, hash_algorithm, block_size, salt_size; … }
+    const arg = new Uint8Array(128);
+    const v = new DataView(arg.buffer);
+    v.setUint32(0, 1, true);
+    v.setUint32(4, 1, true);
+    v.setUint32(8, 4096, true);
+    const r = libc.ioctlPtr(fd, FS_IOC_ENABLE_VERITY, arg);
+    if (r < 0) throw new Error(`Cannot enable fs-verity on ${path}: errno ${-r}`);
+  } finally {
+    libc.closeFd(fd);
+  }
+}
+
+/** True when files under /tmp can get fs-verity (never on our machines; CI may differ). */
+export async function verityAvailable(): Promise<boolean> {
+  const dir = await Deno.makeTempDir({ prefix: "cfs-verity-probe-" });
+  try {
+    Deno.writeFileSync(`${dir}/f`, new Uint8Array(4096));
+    enableVerity(`${dir}/f`);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
