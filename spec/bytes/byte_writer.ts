@@ -78,6 +78,14 @@ export class ByteWriter {
   }
 
   raw(b: Uint8Array): void {
+    // Short strings (names, keys) copy faster in a loop than through TypedArray#set.
+    if (b.length <= 32 && this.pos + b.length <= this.bytes.length) {
+      const out = this.bytes;
+      let p = this.pos;
+      for (let i = 0; i < b.length; i++) out[p++] = b[i]!;
+      this.pos = p;
+      return;
+    }
     let from = 0;
     while (b.length - from > this.bytes.length - this.pos && this.#sink !== undefined) {
       const n = this.bytes.length - this.pos;

@@ -30,14 +30,22 @@ export interface SharedXattrPlan {
   readonly refs: (Int32Array | null)[];
 }
 
-/** FNV-1a over key, a separator, and value: a bucket index, checked by byte comparison. */
+/**
+ * FNV-1a over the key, the value's length and at most its first 32 and last 16 bytes: a bucket
+ * index only (equal pairs hash equal; lookups compare bytes), so long values need not be read
+ * whole. Metacopy and redirect values differ within their first bytes (the digest).
+ */
 function pairHash(x: Xattr): number {
   let h = 0x811c9dc5;
   const k = x.key;
   for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k[i]!, 0x01000193);
-  h = Math.imul(h ^ 0x100, 0x01000193);
   const v = x.value;
-  for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v[i]!, 0x01000193);
+  h = Math.imul(h ^ (0x100 + v.length), 0x01000193);
+  const head = v.length < 48 ? v.length : 32;
+  for (let i = 0; i < head; i++) h = Math.imul(h ^ v[i]!, 0x01000193);
+  for (let i = Math.max(head, v.length - 16); i < v.length; i++) {
+    h = Math.imul(h ^ v[i]!, 0x01000193);
+  }
   return h >>> 0;
 }
 
