@@ -5,8 +5,10 @@
  * ours / C. The targets of issue 4: wall ≤ 1.5x and peak memory ≤ 2x C's. It also checks that
  * the two images are identical. Numbers only, never assertions.
  *
- * Run: `CFS_ORACLE=/work/oracle deno run -A bench/dir_bench.ts [--runs=3] [--threads=N] [SRC…]`
- * (default sources: /usr/share and /usr). Needs GNU time at /usr/bin/time for the RSS.
+ * Run: `CFS_ORACLE=/work/oracle deno run -A bench/dir_bench.ts [--runs=3] [--threads=N]
+ * [--deno-flag=F]… [SRC…]` (default sources: /usr/share and /usr). `--deno-flag` passes a flag
+ * to our `deno run`, e.g. `--deno-flag=--v8-flags=--max-semi-space-size=2`. Needs GNU time at
+ * /usr/bin/time for the RSS.
  *
  * @module
  */
@@ -66,6 +68,7 @@ export async function benchSource(
   threads: number,
   runs: number,
   work: string,
+  denoFlags: string[] = [],
 ): Promise<SourceResult> {
   const cli = new URL("../cli.ts", import.meta.url).pathname;
   const cImg = `${work}/c.img`;
@@ -79,6 +82,7 @@ export async function benchSource(
     "--allow-write",
     "--allow-ffi",
     "--allow-env",
+    ...denoFlags,
     cli,
     `--threads=${threads}`,
     source,
@@ -124,16 +128,21 @@ if (import.meta.main) {
   let runs = 3;
   let threads = navigator.hardwareConcurrency;
   const sources: string[] = [];
+  const denoFlags: string[] = [];
   for (const a of Deno.args) {
     if (a.startsWith("--runs=")) runs = Number(a.slice(7));
+    else if (a.startsWith("--deno-flag=")) denoFlags.push(a.slice(12));
     else if (a.startsWith("--threads=")) threads = Number(a.slice(10));
     else sources.push(a);
   }
   if (sources.length === 0) sources.push("/usr/share", "/usr");
   const work = await Deno.makeTempDir({ prefix: "cfs-dirbench-" });
   try {
-    console.log(`threads=${threads} runs=${runs} (medians; ratio = ours / C)`);
-    for (const s of sources) console.log(row(await benchSource(oracle, s, threads, runs, work)));
+    const flags = denoFlags.length > 0 ? ` deno flags: ${denoFlags.join(" ")}` : "";
+    console.log(`threads=${threads} runs=${runs}${flags} (medians; ratio = ours / C)`);
+    for (const s of sources) {
+      console.log(row(await benchSource(oracle, s, threads, runs, work, denoFlags)));
+    }
   } finally {
     await Deno.remove(work, { recursive: true });
   }

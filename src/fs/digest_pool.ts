@@ -32,7 +32,7 @@ export interface BatchReply {
   /** 32 bytes per job. */
   digests: Uint8Array;
   contents: (Uint8Array | null)[];
-  errors: ({ errno: number; text: string } | null)[];
+  errors: ({ errno: number; text: string; path: Uint8Array } | null)[];
   /** Bytes hashed and not yet reported through a progress message. */
   bytes: number;
 }
@@ -51,6 +51,8 @@ export interface DigestOutcome {
   content: Uint8Array | null;
   /** Why the file could not be hashed (C reports `error computing digest: <strerror>`). */
   error: SysError | null;
+  /** The path that failed, when `error` is set. */
+  path?: Uint8Array;
 }
 
 /** Options of {@link DigestPool}. */
@@ -249,7 +251,12 @@ export class DigestPool {
     for (let i = 0; i < n; i++) {
       const err = msg.errors[i];
       this.#outcomes[first + i] = err
-        ? { digest: null, content: null, error: new SysError(err.errno, "digest", err.text) }
+        ? {
+          digest: null,
+          content: null,
+          error: new SysError(err.errno, "digest", err.text),
+          path: err.path,
+        }
         : {
           digest: msg.digests.subarray(i * 32, i * 32 + 32),
           content: msg.contents[i] ?? null,

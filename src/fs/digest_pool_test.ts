@@ -70,6 +70,7 @@ Deno.test({
         const short = pool.submit(paths[0]!, 20n);
         const out = await pool.drain();
         assert.equal(out[missing]!.error?.message, "No such file or directory");
+        assert.deepEqual(out[missing]!.path, enc.encode(`${dir}/missing`));
         assert.equal(out[ok]!.error, null);
         assert.equal(out[isDir]!.error?.message, "No data available");
         assert.equal(out[short]!.error?.code, "ENODATA");

@@ -124,7 +124,9 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   const n = msg.sizes.length;
   const digests = new Uint8Array(n * 32);
   const contents: (Uint8Array | null)[] = new Array(n).fill(null);
-  const errors: ({ errno: number; text: string } | null)[] = new Array(n).fill(null);
+  const errors: ({ errno: number; text: string; path: Uint8Array } | null)[] = new Array(n).fill(
+    null,
+  );
   let start = 0;
   for (let i = 0; i < n; i++) {
     let end = start;
@@ -138,7 +140,7 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
       contents[i] = r.content;
     } catch (e) {
       const se = e instanceof SysError ? e : sysErrorOfDeno(e, "digest");
-      errors[i] = { errno: se.errno, text: se.message };
+      errors[i] = { errno: se.errno, text: se.message, path: path.slice() };
     }
   }
   const reply: BatchReply = {

@@ -73,6 +73,7 @@ const SYMBOLS = {
   fchmodat: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
   utimensat: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
   ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
+  ioctl_int: { name: "ioctl", parameters: ["i32", "u64", "i64"], result: "i32" },
 } as const;
 
 type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -411,6 +412,17 @@ export function lutimensAt(dirfd: number, path: Uint8Array, sec: bigint, nsec: n
 export function ioctlPtr(fd: number, request: bigint, arg: Uint8Array<ArrayBuffer>): number {
   const r = lib().ioctl(fd, request, arg);
   return r >= 0 ? r : -errno();
+}
+
+/** `FICLONE` = `_IOW(0x94, 9, int)` (linux/fs.h). */
+export const FICLONE = 0x40049409n;
+
+/**
+ * Makes `destFd` share the data of `srcFd` (a reflink, `FICLONE`), as C's digest store tries
+ * first. Returns 0, or the errno (EOPNOTSUPP, EXDEV … mean: copy instead).
+ */
+export function ficlone(destFd: number, srcFd: number): number {
+  return lib().ioctl_int(destFd, FICLONE, BigInt(srcFd)) === 0 ? 0 : errno();
 }
 
 // ---------------------------------------------------------------------------------------------

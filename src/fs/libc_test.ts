@@ -158,3 +158,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "ficlone() clones the data or reports why it cannot",
+  ignore: !ffi,
+  fn: () =>
+    withTemp((dir) => {
+      const data = new Uint8Array(10000).map((_, i) => i & 0xff);
+      Deno.writeFileSync(`${dir}/src`, data);
+      const src = libc.openAt(libc.AT_FDCWD, enc.encode(`${dir}/src`), libc.O_RDONLY);
+      const dst = libc.openAt(
+        libc.AT_FDCWD,
+        enc.encode(`${dir}/dst`),
+        libc.O_WRONLY | libc.O_CREAT,
+        0o644,
+      );
+      try {
+        const err = libc.ficlone(dst, src);
+        if (err === 0) assert.deepEqual(Deno.readFileSync(`${dir}/dst`), data);
+        else {assert.ok(
+            ["EOPNOTSUPP", "EXDEV", "EINVAL", "ENOTTY"].includes(errnoName(err)),
+            errnoName(err),
+          );}
+      } finally {
+        libc.closeFd(src);
+        libc.closeFd(dst);
+      }
+    }),
+});

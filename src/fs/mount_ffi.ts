@@ -62,6 +62,10 @@ export const O_RDONLY = 0;
 export const O_RDWR = 2;
 export const O_NOCTTY = 0o400;
 export const O_CLOEXEC = 0o2000000;
+/** `O_PATH` (asm-generic/fcntl.h). */
+export const O_PATH = 0o10000000;
+/** `O_DIRECTORY`: arm64 has its own value (arch/arm64/include/uapi/asm/fcntl.h). */
+export const O_DIRECTORY = Deno.build.arch === "aarch64" ? 0o40000 : 0o200000;
 
 /** `LOOP_CTL_GET_FREE` (linux/loop.h). */
 export const LOOP_CTL_GET_FREE = 0x4c82n;
@@ -174,6 +178,14 @@ function checked(r: number | bigint, syscall: string): number {
 /** `open(2)` of `path`; `O_CLOEXEC` is always added. Returns the descriptor. */
 export function openPath(path: string, flags: number = O_RDONLY): number {
   return checked(lib().open(cstr(path), flags | O_CLOEXEC, 0), "open");
+}
+
+/**
+ * Checks that `path` is a directory we can reach (`open(O_PATH | O_DIRECTORY)`); throws
+ * {@link SysError} (`ENOENT`, `ENOTDIR`, `EACCES` …) otherwise.
+ */
+export function assertDirectoryPath(path: string): void {
+  closeFd(openPath(path, O_PATH | O_DIRECTORY));
 }
 
 /** `close(2)`; errors are ignored, as C's cleanup handlers do. */

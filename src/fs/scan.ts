@@ -202,7 +202,12 @@ function applyDigests(
     if (id === undefined) return;
     const o = outcomes[id]!;
     if (o.error !== null) {
-      throw new ScanError(o.error.code, `error computing digest: ${o.error.message}`, null);
+      // C's message has no path; the error still carries it for callers that want it.
+      throw new ScanError(
+        o.error.code,
+        `error computing digest: ${o.error.message}`,
+        o.path ?? null,
+      );
     }
     const digest = arena.copy(o.digest!);
     node.digest = digest;

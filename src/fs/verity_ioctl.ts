@@ -48,3 +48,26 @@ export function measureVerity(fd: number): Uint8Array | null {
   if (desc[2] !== LOG_BLOCKSIZE || desc[3] !== 0) return null;
   return d.slice(4, 4 + SHA256_SIZE);
 }
+
+/** `FS_IOC_ENABLE_VERITY` = `_IOW('f', 133, struct fsverity_enable_arg)` (linux/fsverity.h). */
+export const FS_IOC_ENABLE_VERITY = 0x40806685n;
+/** `sizeof(struct fsverity_enable_arg)` (linux/fsverity.h). */
+const FSVERITY_ENABLE_ARG_SIZE = 128;
+
+/**
+ * Enables fs-verity on the open file `fd` (opened read-only, with no writers), as C's
+ * `lcfs_fd_enable_fsverity`: version 1, SHA-256, no salt, no signature. Returns 0 or the errno;
+ * callers such as the digest store ignore failures, as C does.
+ *
+ * @param fd A read-only descriptor.
+ * @param blockSize The Merkle tree block size; composefs uses 4096 (other sizes are for tests).
+ */
+export function enableVerity(fd: number, blockSize = 4096): number {
+  const arg = new Uint8Array(FSVERITY_ENABLE_ARG_SIZE);
+  const v = new DataView(arg.buffer);
+  v.setUint32(0, 1, true); // version
+  v.setUint32(4, FS_VERITY_HASH_ALG_SHA256, true);
+  v.setUint32(8, blockSize, true);
+  const r = ioctlPtr(fd, FS_IOC_ENABLE_VERITY, arg);
+  return r < 0 ? -r : 0;
+}
