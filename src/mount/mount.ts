@@ -127,17 +127,12 @@ function measure(fd: number, digest: string): void {
 }
 
 function assertDirectory(what: string, path: string): void {
-  let info: Deno.FileInfo;
   try {
-    info = Deno.statSync(path);
+    ffi.assertDirectoryPath(path);
   } catch (e) {
-    const code = e instanceof Deno.errors.NotFound ? "ENOENT" : "EACCES";
-    const text = e instanceof Deno.errors.NotFound
-      ? "No such file or directory"
-      : (e as Error).message;
-    throw new MountError(`${what} ${path}: ${text}`, code);
+    if (!(e instanceof SysError)) throw e;
+    throw new MountError(`${what} ${path}: ${e.message}`, e.code, e.errno);
   }
-  if (!info.isDirectory) throw new MountError(`${what} ${path}: Not a directory`, "ENOTDIR");
 }
 
 function makeTempDir(parent: string): string {
