@@ -100,6 +100,7 @@ interface PoolWorker {
 export class DigestPool {
   readonly #options: DigestPoolOptions;
   readonly #workers: PoolWorker[] = [];
+  readonly #threads: number;
   /** Every submitted job; a slot is emptied once the job is sent, so paths do not pile up. */
   readonly #jobs: (Job | undefined)[] = [];
   #outcomes: DigestOutcome[] = [];
@@ -116,11 +117,17 @@ export class DigestPool {
   constructor(options: DigestPoolOptions) {
     if (!(options.threads >= 1)) throw new RangeError("Cannot start the digest pool: threads < 1");
     this.#options = options;
+    this.#threads = Math.floor(options.threads);
   }
 
   /** Number of jobs submitted so far. */
   get size(): number {
     return this.#jobs.length;
+  }
+
+  /** Number of worker threads started so far (never more than `threads`). */
+  get workersStarted(): number {
+    return this.#workers.length;
   }
 
   /** True while some submitted job has not been answered. */
@@ -171,40 +178,51 @@ export class DigestPool {
     this.#outcomes = [];
   }
 
-  #spawn(): void {
-    const threads = Math.max(1, Math.floor(this.#options.threads));
-    for (let i = 0; i < threads; i++) {
-      const worker = new Worker(new URL("./digest_worker.ts", import.meta.url), {
-        type: "module",
-      });
-      const pw: PoolWorker = { worker, inFlight: 0 };
-      worker.onmessage = (ev: MessageEvent<BatchReply | ProgressReply>) =>
-        this.#onReply(pw, ev.data);
-      worker.onerror = (ev: ErrorEvent) => {
-        ev.preventDefault();
-        this.#fail(new Error(`Cannot compute digests: worker failed: ${ev.message}`));
-      };
-      const init: WorkerRequest = {
-        kind: "init",
-        useFfi: this.#options.useFfi,
-        useKernelDigest: this.#options.useKernelDigest ?? true,
-      };
-      worker.postMessage(init);
-      this.#workers.push(pw);
+  /** Starts one more worker. */
+  #spawn(): PoolWorker {
+    const worker = new Worker(new URL("./digest_worker.ts", import.meta.url), {
+      type: "module",
+    });
+    const pw: PoolWorker = { worker, inFlight: 0 };
+    worker.onmessage = (ev: MessageEvent<BatchReply | ProgressReply>) => this.#onReply(pw, ev.data);
+    worker.onerror = (ev: ErrorEvent) => {
+      ev.preventDefault();
+      this.#fail(new Error(`Cannot compute digests: worker failed: ${ev.message}`));
+    };
+    const init: WorkerRequest = {
+      kind: "init",
+      useFfi: this.#options.useFfi,
+      useKernelDigest: this.#options.useKernelDigest ?? true,
+    };
+    worker.postMessage(init);
+    this.#workers.push(pw);
+    return pw;
+  }
+
+  /**
+   * The worker for the next batch: an idle one, else a new one while fewer than `threads` run
+   * (so a small tree starts only the workers it can use), else the least busy with room.
+   */
+  #pick(): PoolWorker | undefined {
+    let best: PoolWorker | undefined;
+    for (const w of this.#workers) {
+      if (w.inFlight < IN_FLIGHT && (best === undefined || w.inFlight < best.inFlight)) best = w;
     }
+    if ((best === undefined || best.inFlight > 0) && this.#workers.length < this.#threads) {
+      return this.#spawn();
+    }
+    return best;
   }
 
   #pump(): void {
-    if (this.#next >= this.#jobs.length) return;
-    if (this.#workers.length === 0) this.#spawn();
-    for (const w of this.#workers) {
-      while (w.inFlight < IN_FLIGHT && this.#next < this.#jobs.length) {
-        if (
-          !this.#flushing && this.#jobs.length - this.#next < BATCH_FILES &&
-          this.#pendingBytes < BATCH_BYTES
-        ) return;
-        this.#send(w);
-      }
+    while (this.#next < this.#jobs.length) {
+      if (
+        !this.#flushing && this.#jobs.length - this.#next < BATCH_FILES &&
+        this.#pendingBytes < BATCH_BYTES
+      ) return;
+      const w = this.#pick();
+      if (w === undefined) return;
+      this.#send(w);
     }
   }
 

@@ -114,3 +114,19 @@ Deno.test("DigestPool.drain() with no jobs starts no worker and resolves empty",
 Deno.test("DigestPool rejects a thread count below 1", () => {
   assert.throws(() => new DigestPool({ threads: 0, useFfi: false }), RangeError);
 });
+
+Deno.test({
+  name: "DigestPool starts only the workers its batches can use",
+  ignore: !ffi,
+  fn: () =>
+    withFiles([10, 20, 30], async (_dir, paths) => {
+      const pool = new DigestPool({ threads: 8, useFfi: true });
+      try {
+        paths.forEach((p, i) => pool.submit(p, BigInt((i + 1) * 10)));
+        await pool.drain();
+        assert.equal(pool.workersStarted, 1);
+      } finally {
+        pool.close();
+      }
+    }),
+});
