@@ -93,6 +93,8 @@ export interface DiskTreeOptions {
   depth?: number;
   /** Most entries per directory (default 6). */
   width?: number;
+  /** Fewest entries in the top directory (default 0). */
+  minWidth?: number;
 }
 
 /** An arbitrary list of root entries. */
@@ -163,7 +165,9 @@ export function diskTreeArb(o: DiskTreeOptions): fc.Arbitrary<DiskEntry[]> {
       ? leaf
       : fc.oneof({ weight: 5, arbitrary: leaf }, { weight: 2, arbitrary: dir });
     return fc.uniqueArray(entry, {
+      minLength: depth === (o.depth ?? 3) ? Math.min(o.minWidth ?? 0, width) : 0,
       maxLength: width,
+      size: "max",
       selector: (e) => Array.from(e.name).join(","),
     });
   };

@@ -16,7 +16,13 @@ import { buildImageFromTree } from "../../spec/image.ts";
 import { ComposefsLimitError, STRERROR } from "../../spec/tree/errors.ts";
 import * as libc from "../../src/fs/libc.ts";
 import { type ReadDirectoryOptions, readDirectoryTree } from "../../src/fs/scan.ts";
-import { diskTreeArb, isRoot, showTree, writeDiskTree } from "../_disk_tree.ts";
+import {
+  diskTreeArb,
+  type DiskTreeOptions,
+  isRoot,
+  showTree,
+  writeDiskTree,
+} from "../_disk_tree.ts";
 import { firstDifference, oracleDir } from "../_oracle.ts";
 
 const oracle = oracleDir();
@@ -115,39 +121,57 @@ const rootAttrs = fc.record({
   mtimeNsec: fc.integer({ min: 0, max: 999999999 }),
 });
 
+/** Checks `runs` random trees of one shape against C under all 16 flag combinations. */
+async function checkRandomTrees(shape: DiskTreeOptions, runs: number): Promise<number> {
+  let cases = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      diskTreeArb(shape),
+      rootAttrs,
+      fc.integer({ min: 1, max: 3 }),
+      async (entries, self, threads) => {
+        const work = await Deno.makeTempDir({ prefix: "cfs-dirdiff-" });
+        try {
+          const src = `${work}/src`;
+          await Deno.mkdir(src);
+          writeDiskTree(src, entries, { ...self, xattrs: [] });
+          const failures: string[] = [];
+          for (const combo of COMBOS) {
+            const f = await compare(src, combo, work, threads);
+            cases++;
+            if (f !== null) failures.push(f);
+          }
+          if (failures.length > 0) {
+            throw new Error(`${failures.join("\n")}\ntree:\n${showTree(entries)}`);
+          }
+        } finally {
+          await Deno.remove(work, { recursive: true });
+        }
+      },
+    ),
+    { seed: SEED, numRuns: runs, endOnFailure: true },
+  );
+  return cases;
+}
+
 Deno.test({
   name: "readDirectoryTree() gives C's image for random trees under every flag combination",
   ignore: !oracle || !ffi,
   fn: async () => {
-    let cases = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        diskTreeArb({ root }),
-        rootAttrs,
-        fc.integer({ min: 1, max: 3 }),
-        async (entries, self, threads) => {
-          const work = await Deno.makeTempDir({ prefix: "cfs-dirdiff-" });
-          try {
-            const src = `${work}/src`;
-            await Deno.mkdir(src);
-            writeDiskTree(src, entries, { ...self, xattrs: [] });
-            const failures: string[] = [];
-            for (const combo of COMBOS) {
-              const f = await compare(src, combo, work, threads);
-              cases++;
-              if (f !== null) failures.push(f);
-            }
-            if (failures.length > 0) {
-              throw new Error(`${failures.join("\n")}\ntree:\n${showTree(entries)}`);
-            }
-          } finally {
-            await Deno.remove(work, { recursive: true });
-          }
-        },
-      ),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
-    );
+    const cases = await checkRandomTrees({ root }, RUNS);
     console.log(`  ${cases} tree/flag cases compared (root: ${root})`);
+  },
+});
+
+Deno.test({
+  name: "readDirectoryTree() gives C's image for wide directories (multi-block dirents)",
+  ignore: !oracle || !ffi,
+  fn: async () => {
+    const cases = await checkRandomTrees(
+      { root, depth: 1, width: 120, minWidth: 60 },
+      Math.max(1, RUNS >> 2),
+    );
+    console.log(`  ${cases} tree/flag cases compared`);
   },
 });
 
@@ -178,6 +202,10 @@ async function scenarios(work: string): Promise<[string, string][]> {
   out.push(["a missing source", `${work}/missing`]);
   out.push(["a missing relative source", "no-such-dir-here"]);
   out.push(["a trailing slash", `${work}/plain/`]);
+  // A path relative to the current directory: C joins and reports it as given.
+  const up = Deno.cwd().split("/").filter((p) => p !== "").map(() => "..").join("/");
+  out.push(["a relative source", `${up}${work}/plain`]);
+  out.push(["a relative source with a dot", `${up}${work}/./plain/./sub`]);
   out.push(["two trailing slashes", `${work}/plain//`]);
   out.push(["a regular file as source", `${work}/plain/tiny`]);
   await Deno.symlink(`${work}/plain`, `${work}/link`);
