@@ -1,12 +1,15 @@
 /**
- * A pool of worker threads computing fs-verity digests, C's `--threads` pool in Deno form.
- * Jobs may be submitted while the directory walk is still running (the walk yields now and
- * then so replies can arrive); {@link DigestPool.drain} waits for all of them. The thread
- * count never changes the results, only the speed.
+ * C's `--threads` digest pool in Deno form: `threads - 1` worker threads hash while the main
+ * thread walks the directory (jobs are submitted during the walk, which yields now and then so
+ * replies can arrive), and in {@link DigestPool.drain} the main thread hashes too, as C's
+ * `execute_in_threads` lets its calling thread work. So `--threads=1` starts no worker at all.
+ * The thread count never changes the results, only the speed.
  *
  * @module
  */
 import { SysError } from "./errno.ts";
+import { FileHasher, type HashBatch, type HashBatchResult } from "./file_hasher.ts";
+import { Yielder } from "./_yield.ts";
 
 /** The file content C inlines: `LCFS_RECOMMENDED_INLINE_CONTENT_MAX` (lcfs-writer.h). */
 export const LCFS_RECOMMENDED_INLINE_CONTENT_MAX = 64;
@@ -18,11 +21,11 @@ export type WorkerRequest =
     kind: "batch";
     id: number;
     /** NUL-terminated paths, one after the other. */
-    paths: Uint8Array;
+    paths: Uint8Array<ArrayBuffer>;
     /** lstat sizes, one per path. */
-    sizes: Float64Array;
+    sizes: Float64Array<ArrayBuffer>;
     /** 1 where the content is wanted (size 1..64). */
-    inline: Uint8Array;
+    inline: Uint8Array<ArrayBuffer>;
   };
 
 /** A worker's answer to one batch. */
@@ -30,7 +33,7 @@ export interface BatchReply {
   kind: "done";
   id: number;
   /** 32 bytes per job. */
-  digests: Uint8Array;
+  digests: Uint8Array<ArrayBuffer>;
   contents: (Uint8Array | null)[];
   errors: ({ errno: number; text: string; path: Uint8Array } | null)[];
   /** Bytes hashed and not yet reported through a progress message. */
@@ -100,7 +103,9 @@ interface PoolWorker {
 export class DigestPool {
   readonly #options: DigestPoolOptions;
   readonly #workers: PoolWorker[] = [];
-  readonly #threads: number;
+  readonly #maxWorkers: number;
+  /** The main thread's hasher, made on first use in {@link DigestPool.drain}. */
+  #local: FileHasher | null = null;
   /** Every submitted job; a slot is emptied once the job is sent, so paths do not pile up. */
   readonly #jobs: (Job | undefined)[] = [];
   #outcomes: DigestOutcome[] = [];
@@ -117,7 +122,8 @@ export class DigestPool {
   constructor(options: DigestPoolOptions) {
     if (!(options.threads >= 1)) throw new RangeError("Cannot start the digest pool: threads < 1");
     this.#options = options;
-    this.#threads = Math.floor(options.threads);
+    // The main thread is one of the `threads`, as in C.
+    this.#maxWorkers = Math.floor(options.threads) - 1;
   }
 
   /** Number of jobs submitted so far. */
@@ -125,7 +131,7 @@ export class DigestPool {
     return this.#jobs.length;
   }
 
-  /** Number of worker threads started so far (never more than `threads`). */
+  /** Number of worker threads started so far (never more than `threads - 1`). */
   get workersStarted(): number {
     return this.#workers.length;
   }
@@ -156,6 +162,17 @@ export class DigestPool {
   async drain(): Promise<DigestOutcome[]> {
     this.#flushing = true;
     this.#pump();
+    // The main thread takes batches too, yielding between them so that worker replies (and
+    // the refills they trigger) are handled.
+    const yielder = new Yielder();
+    try {
+      while (this.#next < this.#jobs.length && this.#failure === null) {
+        this.#runLocal(this.#takeBatch());
+        await yielder.yield();
+      }
+    } finally {
+      yielder.close();
+    }
     if (this.busy && this.#failure === null) {
       await new Promise<void>((resolve, reject) => {
         this.#waiter = { resolve, reject };
@@ -208,7 +225,7 @@ export class DigestPool {
     for (const w of this.#workers) {
       if (w.inFlight < IN_FLIGHT && (best === undefined || w.inFlight < best.inFlight)) best = w;
     }
-    if ((best === undefined || best.inFlight > 0) && this.#workers.length < this.#threads) {
+    if ((best === undefined || best.inFlight > 0) && this.#workers.length < this.#maxWorkers) {
       return this.#spawn();
     }
     return best;
@@ -226,7 +243,8 @@ export class DigestPool {
     }
   }
 
-  #send(w: PoolWorker): void {
+  /** Takes the next batch off the queue: up to BATCH_FILES files or BATCH_BYTES bytes. */
+  #takeBatch(): HashBatch & { first: number } {
     const first = this.#next;
     let end = first;
     let bytes = 0;
@@ -250,11 +268,52 @@ export class DigestPool {
     }
     this.#next = end;
     this.#pendingBytes -= bytes;
+    return { first, paths, sizes, inline };
+  }
+
+  #send(w: PoolWorker): void {
+    const { first, paths, sizes, inline } = this.#takeBatch();
     const id = this.#batchId++;
     this.#batches.set(id, first);
     w.inFlight++;
     const msg: WorkerRequest = { kind: "batch", id, paths, sizes, inline };
-    w.worker.postMessage(msg, [paths.buffer, sizes.buffer, inline.buffer]);
+    w.worker.postMessage(msg, [
+      paths.buffer as ArrayBuffer,
+      sizes.buffer,
+      inline.buffer as ArrayBuffer,
+    ]);
+  }
+
+  /** Hashes a batch on the main thread. */
+  #runLocal(batch: HashBatch & { first: number }): void {
+    this.#local ??= new FileHasher({
+      useFfi: this.#options.useFfi,
+      useKernelDigest: this.#options.useKernelDigest ?? true,
+      onBytes: (n) => this.#options.onProgress?.(0, n),
+    });
+    this.#record(batch.first, this.#local.hashBatch(batch), 0);
+  }
+
+  /** Stores the outcomes of the batch that started at job `first`. */
+  #record(first: number, r: HashBatchResult, bytes: number): void {
+    const n = r.contents.length;
+    for (let i = 0; i < n; i++) {
+      const err = r.errors[i];
+      this.#outcomes[first + i] = err
+        ? {
+          digest: null,
+          content: null,
+          error: new SysError(err.errno, "digest", err.text),
+          path: err.path,
+        }
+        : {
+          digest: r.digests.subarray(i * 32, i * 32 + 32),
+          content: r.contents[i] ?? null,
+          error: null,
+        };
+    }
+    this.#done += n;
+    this.#options.onProgress?.(n, bytes);
   }
 
   #onReply(w: PoolWorker, msg: BatchReply | ProgressReply): void {
@@ -265,24 +324,7 @@ export class DigestPool {
     const first = this.#batches.get(msg.id)!;
     this.#batches.delete(msg.id);
     w.inFlight--;
-    const n = msg.contents.length;
-    for (let i = 0; i < n; i++) {
-      const err = msg.errors[i];
-      this.#outcomes[first + i] = err
-        ? {
-          digest: null,
-          content: null,
-          error: new SysError(err.errno, "digest", err.text),
-          path: err.path,
-        }
-        : {
-          digest: msg.digests.subarray(i * 32, i * 32 + 32),
-          content: msg.contents[i] ?? null,
-          error: null,
-        };
-    }
-    this.#done += n;
-    this.#options.onProgress?.(n, msg.bytes);
+    this.#record(first, msg, msg.bytes);
     this.#pump();
     if (!this.busy && this.#waiter !== null) {
       this.#waiter.resolve();

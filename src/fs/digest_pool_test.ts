@@ -116,7 +116,7 @@ Deno.test("DigestPool rejects a thread count below 1", () => {
 });
 
 Deno.test({
-  name: "DigestPool starts only the workers its batches can use",
+  name: "DigestPool starts only the workers its batches can use, none for one thread",
   ignore: !ffi,
   fn: () =>
     withFiles([10, 20, 30], async (_dir, paths) => {
@@ -127,6 +127,16 @@ Deno.test({
         assert.equal(pool.workersStarted, 1);
       } finally {
         pool.close();
+      }
+      // --threads=1 is the main thread alone, as in C.
+      const alone = new DigestPool({ threads: 1, useFfi: true });
+      try {
+        const ids = paths.map((p, i) => alone.submit(p, BigInt((i + 1) * 10)));
+        const out = await alone.drain();
+        assert.equal(alone.workersStarted, 0);
+        assert.ok(ids.every((id) => out[id]!.digest !== null));
+      } finally {
+        alone.close();
       }
     }),
 });

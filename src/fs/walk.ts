@@ -30,6 +30,7 @@ import {
   type Stat,
 } from "./libc.ts";
 import type { Progress } from "./progress.ts";
+import { Yielder } from "./_yield.ts";
 import type { ReadDirectoryOptions } from "./scan.ts";
 import {
   accessError,
@@ -60,37 +61,6 @@ interface Frame<D> {
 
 /** Yield to the event loop this often, so worker replies are taken in during the walk. */
 const YIELD_MS = 5;
-
-/**
- * Lets queued events (worker replies) run: a message to ourselves is a macrotask that fires in
- * about 0.1 ms, where `setTimeout(0)` waits milliseconds.
- */
-class Yielder {
-  #channel: MessageChannel | null = null;
-  #resolve: (() => void) | null = null;
-
-  yield(): Promise<void> {
-    if (this.#channel === null) {
-      this.#channel = new MessageChannel();
-      this.#channel.port1.onmessage = () => {
-        const r = this.#resolve;
-        this.#resolve = null;
-        r?.();
-      };
-    }
-    const channel = this.#channel;
-    return new Promise((resolve) => {
-      this.#resolve = resolve;
-      channel.port2.postMessage(0);
-    });
-  }
-
-  close(): void {
-    this.#channel?.port1.close();
-    this.#channel?.port2.close();
-    this.#channel = null;
-  }
-}
 
 /** The walk of `lcfs_build`, iterative, over one {@link FsOps} backend. */
 export class Walker<D> {
