@@ -12,7 +12,7 @@
  */
 import { SysError } from "../fs/errno.ts";
 import * as ffi from "../fs/mount_ffi.ts";
-import { MountError } from "./errors.ts";
+import { callError, MountError } from "./errors.ts";
 
 /** `ENOTBLK`, `EBUSY`, `ENODEV`, `ENOSYS` (asm-generic/errno-base.h, errno.h). */
 const ENOTBLK = 15;
@@ -51,18 +51,6 @@ export interface ErofsMountInfo {
   loopDevice?: string;
   /** `"fsconfig"` (new mount API) or `"legacy"` (`mount(2)`). */
   api: "fsconfig" | "legacy";
-}
-
-/** The kernel's messages from an fs context, without the `e ` level prefix, as ` (…; …)`. */
-export function describeLog(log: readonly string[]): string {
-  const lines = log.map((l) => l.replace(/^[ewi] /, ""));
-  return lines.length === 0 ? "" : ` (${lines.join("; ")})`;
-}
-
-/** A failed call as a {@link MountError}: `<what>: <strerror>` plus the kernel's messages. */
-export function callError(what: string, e: unknown, log: readonly string[] = []): MountError {
-  if (!(e instanceof SysError)) throw e;
-  return new MountError(`${what}: ${e.message}${describeLog(log)}`, e.code, e.errno);
 }
 
 function mountNew(source: string, r: ErofsMountRequest): "fsconfig" | "legacy" {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { SysError } from "../fs/errno.ts";
 
 /**
  * Stable codes of {@link MountOptionError}, one per C mount.composefs 1.0.8 message (plus our
@@ -76,4 +77,16 @@ export class MountError extends Error {
     this.code = code;
     this.errno = errno;
   }
+}
+
+/** The kernel's messages from an fs context, without the `e ` level prefix, as ` (…; …)`. */
+export function describeLog(log: readonly string[]): string {
+  const lines = log.map((l) => l.replace(/^[ewi] /, ""));
+  return lines.length === 0 ? "" : ` (${lines.join("; ")})`;
+}
+
+/** A failed call as a {@link MountError}: `<what>: <strerror>` plus the kernel's messages. */
+export function callError(what: string, e: unknown, log: readonly string[] = []): MountError {
+  if (!(e instanceof SysError)) throw e;
+  return new MountError(`${what}: ${e.message}${describeLog(log)}`, e.code, e.errno);
 }

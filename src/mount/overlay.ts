@@ -15,8 +15,7 @@
  */
 import { SysError } from "../fs/errno.ts";
 import * as ffi from "../fs/mount_ffi.ts";
-import { callError } from "./erofs.ts";
-import { MountError } from "./errors.ts";
+import { callError, MountError } from "./errors.ts";
 import { escapeMountOption } from "./options.ts";
 
 const EINVAL = 22;

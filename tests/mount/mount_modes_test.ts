@@ -24,6 +24,7 @@ import {
   loopsBackedBy,
   makeScratch,
   mountsUnder,
+  readText,
   type Scratch,
   snapshot,
   unmount,
@@ -94,7 +95,7 @@ function writeError(path: string): string {
 }
 
 function mountOptionsOf(target: string): string {
-  const line = Deno.readTextFileSync("/proc/self/mountinfo").split("\n")
+  const line = readText("/proc/self/mountinfo").split("\n")
     .find((l) => l.split(" ")[4] === target);
   assert.ok(line, `${target} is mounted`);
   return line;
