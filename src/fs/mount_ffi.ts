@@ -64,8 +64,13 @@ export const O_NOCTTY = 0o400;
 export const O_CLOEXEC = 0o2000000;
 /** `O_PATH` (asm-generic/fcntl.h). */
 export const O_PATH = 0o10000000;
-/** `O_DIRECTORY`: arm64 has its own value (arch/arm64/include/uapi/asm/fcntl.h). */
-export const O_DIRECTORY = Deno.build.arch === "aarch64" ? 0o40000 : 0o200000;
+/**
+ * `O_DIRECTORY`: arm64 has its own value (arch/arm64/include/uapi/asm/fcntl.h). The `typeof`
+ * guard keeps this module importable outside Deno (mod.ts re-exports the mount API).
+ */
+export const O_DIRECTORY = typeof Deno !== "undefined" && Deno.build.arch === "aarch64"
+  ? 0o40000
+  : 0o200000;
 
 /** `LOOP_CTL_GET_FREE` (linux/loop.h). */
 export const LOOP_CTL_GET_FREE = 0x4c82n;

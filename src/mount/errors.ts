@@ -33,6 +33,7 @@ export class MountOptionError extends SyntaxError {
   /** The option at fault (its key), or `""` for the whole set. */
   readonly option: string;
 
+  /** Makes the error; `message` is C's text. */
   constructor(code: MountOptionErrorCode, option: string, message: string) {
     super(message);
     this.name = "MountOptionError";
@@ -71,6 +72,7 @@ export class MountError extends Error {
   /** The errno of the failing call, when a call failed. */
   readonly errno: number | undefined;
 
+  /** Makes the error; `message` is the whole line. */
   constructor(message: string, code: MountErrorCode | string, errno?: number) {
     super(message);
     this.name = "MountError";

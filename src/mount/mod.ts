@@ -14,7 +14,7 @@
  */
 export { mountComposefs } from "./mount.ts";
 export type { MountComposefsOptions, MountComposefsResult, MountForce } from "./mount.ts";
-export type { ErofsMountInfo } from "./erofs.ts";
+export type { ErofsForce, ErofsMountInfo } from "./erofs.ts";
 export type { OverlayApi } from "./overlay.ts";
 export { parseMountOptions, splitMountOptions } from "./options.ts";
 export type { ParsedMountOptions, RawMountOption } from "./options.ts";

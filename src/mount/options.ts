@@ -19,7 +19,9 @@ import { MountOptionError } from "./errors.ts";
 
 /** One `key[=value]` of an option string; `value` is unescaped, null without `=`. */
 export interface RawMountOption {
+  /** The key, as written (keys are not unescaped). */
   key: string;
+  /** The unescaped value, or null when there was no `=`. */
   value: string | null;
 }
 
