@@ -220,21 +220,13 @@ export function mountComposefs(options: MountComposefsOptions): MountComposefsRe
     try {
       return mountOpened(options, imageFd, usernsFd);
     } catch (e) {
-      if (e instanceof MountError) {
-        throw new MountError(
-          `Failed to mount composefs ${options.image}: ${e.message}`,
-          e.code,
-          e.errno,
-        );
-      }
-      if (e instanceof SysError) {
-        throw new MountError(
-          `Failed to mount composefs ${options.image}: ${e.message}`,
-          e.code,
-          e.errno,
-        );
-      }
-      throw e;
+      // C's wording: `Failed to mount composefs IMAGE: <reason>`.
+      if (!(e instanceof MountError || e instanceof SysError)) throw e;
+      throw new MountError(
+        `Failed to mount composefs ${options.image}: ${e.message}`,
+        e.code,
+        e.errno,
+      );
     } finally {
       ffi.closeFd(imageFd);
     }
