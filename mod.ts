@@ -6,8 +6,9 @@
  * image's fs-verity digest pins all of it: mount with that digest and the kernel refuses an
  * image that differs by one bit.
  *
- * Everything here is pure: no file system, no Deno APIs. A tree built in code is enough to get
- * an image, so the library runs in Deno, Node, Bun or a browser.
+ * Everything but {@link mountComposefs} is pure: no file system, no Deno APIs. A tree built in
+ * code is enough to get an image, so the library runs in Deno, Node, Bun or a browser.
+ * `mountComposefs` touches Deno only when called (it needs Linux, root and `--allow-ffi`).
  *
  * - Build: {@link buildImageFromTree}, {@link buildImageFromDump}.
  * - Read: {@link readImage} turns image bytes back into a tree.
@@ -15,6 +16,9 @@
  * - Digests: {@link fsverityDigest}, {@link FsVerityHasher}, {@link objectPathOf}; SHA-256 is
  *   passed in ({@link sha256Js} runs anywhere; `node:crypto` is faster where it exists).
  * - The tree: {@link createNode}, {@link addChild}, {@link setXattr}, and the `S_IF*` types.
+ * - Format oracle: {@link openImage} gives every raw structure of an image, checked;
+ *   {@link inspectImage} prints an injective dump of it.
+ * - Mount: {@link mountComposefs}, as `mount.composefs` does.
  *
  * @example Build an image from a tree made in code, print its digest, read it back
  * ```ts
@@ -53,6 +57,18 @@ export { buildImageFromDump, buildImageFromTree } from "./spec/image.ts";
 export type { BuildOptions, TreeBuildOptions } from "./spec/image.ts";
 
 export { readImage } from "./spec/erofs/read.ts";
+export { openImage } from "./spec/erofs/open.ts";
+export type {
+  ChunkInfo,
+  ErofsImage,
+  ErofsInodeInfo,
+  FlatLayout,
+  RawDirent,
+  RawXattr,
+} from "./spec/erofs/open.ts";
+export type { LcfsErofsHeader } from "./spec/erofs/header.ts";
+export type { ErofsSuperBlock } from "./spec/erofs/superblock.ts";
+export { inspectImage } from "./spec/erofs/inspect.ts";
 export type { ReadImageOptions } from "./spec/erofs/read.ts";
 export { ErofsFormatError } from "./spec/erofs/errors.ts";
 export type { ErofsErrno, ErofsErrorSite } from "./spec/erofs/errors.ts";
@@ -90,3 +106,21 @@ export {
 export type { Node, NodeInit, Xattr, XattrHolder } from "./spec/tree/node.ts";
 export { ComposefsLimitError } from "./spec/tree/errors.ts";
 export type { ComposefsErrno } from "./spec/tree/errors.ts";
+
+export {
+  mountComposefs,
+  MountError,
+  MountOptionError,
+  parseMountOptions,
+} from "./src/mount/mod.ts";
+export type {
+  ErofsForce,
+  ErofsMountInfo,
+  MountComposefsOptions,
+  MountComposefsResult,
+  MountErrorCode,
+  MountForce,
+  MountOptionErrorCode,
+  OverlayApi,
+  ParsedMountOptions,
+} from "./src/mount/mod.ts";

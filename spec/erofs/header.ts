@@ -8,9 +8,13 @@ import type { ByteWriter } from "../bytes/byte_writer.ts";
 
 /** `struct lcfs_erofs_header_s`. */
 export interface LcfsErofsHeader {
+  /** `magic`: `LCFS_EROFS_MAGIC` (0xd078629a) in a composefs image. */
   magic: number;
+  /** `version`: the header's own version, `LCFS_EROFS_VERSION` (1). */
   version: number;
+  /** `flags`: `LCFS_EROFS_FLAGS_HAS_ACL` when some inode has a POSIX ACL xattr, else 0. */
   flags: number;
+  /** `composefs_version`: the image format version chosen from `--min-version`/`--max-version`. */
   composefsVersion: number;
 }
 

@@ -45,13 +45,17 @@ function blockOffset(blkaddr: number): number {
 
 /** An opened image; see the module doc. Create with {@link openImage}. */
 export class ErofsImage {
+  /** The image bytes; every returned name, value and content is a view of them. */
   readonly bytes: Uint8Array;
+  /** The composefs header at offset 0. */
   readonly header: LcfsErofsHeader;
+  /** The EROFS superblock at offset 1024. */
   readonly superBlock: ErofsSuperBlock;
   /** `root_nid` from the superblock. */
   readonly rootNid: number;
-  /** Byte offsets of nid 0 (`meta_blkaddr`) and of shared xattr id 0 (`xattr_blkaddr`). */
+  /** Byte offset of nid 0 (`meta_blkaddr * 4096`). */
   readonly metaStart: number;
+  /** Byte offset of shared xattr id 0 (`xattr_blkaddr * 4096`). */
   readonly xattrStart: number;
   readonly #r: ByteReader;
   /** `build_time` as signed seconds: the mtime of every compact inode. */
@@ -59,6 +63,7 @@ export class ErofsImage {
   /** Shared entries already read, by offset. */
   readonly #shared = new Map<number, RawXattr>();
 
+  /** Checks the header and superblock; throws ErofsFormatError when they are not composefs's. */
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
     const r = new ByteReader(bytes);
@@ -236,7 +241,30 @@ export class ErofsImage {
  * @returns The raw view of the image.
  * @throws {ErofsFormatError} with C's errno: `EINVAL` (short, bad magic), `ENOTSUP` (version).
  *
- * @example
+ * @example Open an image built in code, list the root and read a file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildImageFromTree } from "../image.ts";
+ * import { addChild, createNode, S_IFDIR, S_IFREG } from "../tree/node.ts";
+ * import { openImage } from "./open.ts";
+ *
+ * const enc = new TextEncoder();
+ * const root = createNode(S_IFDIR | 0o755, { nlink: 2 });
+ * const hello = createNode(S_IFREG | 0o644, { size: 6n, content: enc.encode("hello\n") });
+ * addChild(root, hello, enc.encode("hello.txt"));
+ *
+ * const image = openImage(buildImageFromTree(root));
+ * const entries = image.readdir(image.inode(image.superBlock.rootNid));
+ * // `.`, `..`, the 256 overlay whiteout stubs `00`…`ff` every image carries, and ours.
+ * assert.equal(entries.length, 259);
+ * const entry = entries.find((d) => new TextDecoder().decode(d.name) === "hello.txt");
+ * assert.ok(entry);
+ * const file = image.inode(entry.nid);
+ * assert.equal(file.mode, S_IFREG | 0o644);
+ * assert.deepEqual(image.data(file), enc.encode("hello\n"));
+ * ```
+ *
+ * @example Anything shorter than a block is refused
  * ```ts
  * import assert from "node:assert/strict";
  * import { openImage } from "./open.ts";

@@ -27,32 +27,41 @@ import { xattrIbodySize } from "./xattr.ts";
 
 /** One inode, decoded and placed: the union of the compact and extended fields. */
 export interface ErofsInodeInfo {
+  /** The inode's nid: its offset from `meta_blkaddr` in 32-byte slots. */
   nid: number;
   /** Byte offset of the inode in the image. */
   offset: number;
   /** True for a 64-byte `erofs_inode_extended`. */
   extended: boolean;
-  /** `i_format`, and its data layout (`EROFS_INODE_*`). */
+  /** `i_format`: the version bit (compact/extended) and the data layout bits. */
   iFormat: number;
+  /** The data layout bits of `i_format` (`EROFS_INODE_FLAT_PLAIN`, `FLAT_INLINE`, …). */
   datalayout: number;
+  /** `i_xattr_icount`: the xattr body is `12 + 4 * (icount - 1)` bytes, none when 0. */
   iXattrIcount: number;
   /** `i_mode` (16 bits). */
   mode: number;
+  /** `i_nlink` (a u16 in compact inodes, a u32 in extended ones). */
   nlink: number;
   /** `i_size` (a u32 in compact inodes). */
   size: bigint;
   /** `i_u`: raw_blkaddr, rdev or chunk format, by type. */
   iU: number;
+  /** `i_ino`: the inode number stored in the image. */
   ino: number;
+  /** `i_uid` (a u16 in compact inodes). */
   uid: number;
+  /** `i_gid` (a u16 in compact inodes). */
   gid: number;
   /** `i_mtime` as signed seconds; a compact inode has the superblock build time. */
   mtimeSec: bigint;
+  /** `i_mtime_nsec`; a compact inode has the superblock's `build_time_nsec`. */
   mtimeNsec: number;
   /** 32 or 64. */
   inodeSize: number;
-  /** Offset and size of the xattr body (`erofs_xattr_ibody_size`). */
+  /** Byte offset of the xattr body: right after the inode. */
   xattrOffset: number;
+  /** Size of the xattr body in bytes (`erofs_xattr_ibody_size`); 0 without xattrs. */
   xattrSize: number;
   /** Where inline data (tail, chunk table) starts: right after the xattr body. */
   tailOffset: number;
@@ -66,8 +75,9 @@ export interface FlatLayout {
   blocks: number;
   /** Bytes used in the last data block (4096 when it is full). */
   lastBlockSize: number;
-  /** The inline tail after the xattr body (FLAT_INLINE only, else size 0). */
+  /** Byte offset of the inline tail: right after the xattr body. */
   tailOffset: number;
+  /** Bytes in the inline tail: `i_size % 4096` for FLAT_INLINE, else 0. */
   tailSize: number;
 }
 
@@ -77,9 +87,11 @@ export interface ChunkInfo {
   chunkbits: number;
   /** `EROFS_CHUNK_FORMAT_INDEXES`: 8-byte `erofs_inode_chunk_index` entries, else 4-byte. */
   indexes: boolean;
+  /** Number of table entries: `i_size` divided by the chunk size, rounded up. */
   count: number;
   /** The raw table (`count` entries), a view of the image. */
   table: Uint8Array;
+  /** Byte offset of the table: after the xattr body, aligned to the entry size. */
   offset: number;
 }
 

@@ -27,11 +27,13 @@ export class RawXattr {
   readonly index: number;
   /** Offset of the entry header in the image. */
   readonly offset: number;
-  /** Offset and length of the stored name (the suffix after the prefix). */
+  /** Byte offset of the stored name (the suffix after the prefix). */
   readonly nameOffset: number;
+  /** `e_name_len`: length of the stored name suffix. */
   readonly nameLen: number;
-  /** Offset and length of the value. */
+  /** Byte offset of the value: right after the name suffix. */
   readonly valueOffset: number;
+  /** `e_value_size`: length of the value. */
   readonly valueSize: number;
   /** True when found through a shared xattr id. */
   readonly shared: boolean;
@@ -39,6 +41,10 @@ export class RawXattr {
   #key: Uint8Array | undefined;
   #value: Uint8Array | undefined;
 
+  /**
+   * Reads the entry header at `offset` of `bytes` (the whole image); the caller has checked
+   * that the entry lies inside it.
+   */
   constructor(bytes: Uint8Array, offset: number, shared: boolean) {
     this.#bytes = bytes;
     this.offset = offset;

@@ -10,28 +10,51 @@ import type { ByteWriter } from "../bytes/byte_writer.ts";
 
 /** `struct erofs_super_block`. */
 export interface ErofsSuperBlock {
+  /** `magic`: `EROFS_SUPER_MAGIC_V1` (0xe0f5e1e2). */
   magic: number;
+  /** `checksum`: crc32c of the superblock when `EROFS_FEATURE_COMPAT_SB_CHKSUM`; 0 here. */
   checksum: number;
+  /** `feature_compat`: `EROFS_FEATURE_COMPAT_*` bits; composefs sets MTIME and XATTR_FILTER. */
   featureCompat: number;
+  /** `blkszbits`: log2 of the block size (12 for 4096). */
   blkszbits: number;
+  /** `sb_extslots`: extra 16-byte superblock slots; 0 in composefs images. */
   sbExtslots: number;
+  /** `root_nid`: nid of the root directory (a u16). */
   rootNid: number;
+  /** `inos`: the number of inodes. */
   inos: bigint;
+  /** `build_time`: seconds (raw u64) used as the mtime of every compact inode. */
   buildTime: bigint;
+  /** `build_time_nsec`: nanoseconds of `build_time`. */
   buildTimeNsec: number;
+  /** `blocks`: image size in blocks (for statfs). */
   blocks: number;
+  /** `meta_blkaddr`: first block of the inode area (nid 0); 0 in composefs images. */
   metaBlkaddr: number;
+  /** `xattr_blkaddr`: first block of the shared xattr area. */
   xattrBlkaddr: number;
+  /** `uuid[16]`: volume uuid; all zero in composefs images. */
   uuid: Uint8Array;
+  /** `volume_name[16]`: volume name; all zero in composefs images. */
   volumeName: Uint8Array;
+  /** `feature_incompat`: `EROFS_FEATURE_INCOMPAT_*` bits; 0 in C 1.0.8 images. */
   featureIncompat: number;
+  /** `u1`: `available_compr_algs` / `lz4_max_distance` (compression); 0 in composefs images. */
   u1: number;
+  /** `extra_devices`: devices besides the primary one; 0 in composefs images. */
   extraDevices: number;
+  /** `devt_slotoff`: start of the device table in 128-byte slots; 0 in composefs images. */
   devtSlotoff: number;
+  /** `dirblkbits`: log2 of directory block size over block size; 0 in composefs images. */
   dirblkbits: number;
+  /** `xattr_prefix_count`: number of long xattr name prefixes; 0 in composefs images. */
   xattrPrefixCount: number;
+  /** `xattr_prefix_start`: where the long xattr name prefixes start; 0 in composefs images. */
   xattrPrefixStart: number;
+  /** `packed_nid`: nid of the packed inode (fragments); 0 in composefs images. */
   packedNid: bigint;
+  /** `xattr_filter_reserved`: reserved for the xattr name filter; 0. */
   xattrFilterReserved: number;
 }
 
