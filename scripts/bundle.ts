@@ -1,6 +1,6 @@
 /**
- * `deno task bundle`: writes `dist/mkcomposefs` and `dist/composefs-info`, each one
- * self-contained JavaScript file that runs with `deno` alone. The first line is a
+ * `deno task bundle`: writes `dist/mkcomposefs`, `dist/composefs-info` and
+ * `dist/mount.composefs`, each one self-contained JavaScript file that runs with `deno` alone. The first line is a
  * `#!/usr/bin/env -S deno run …` with the least permissions that serve every mode of the tool;
  * at run time the tool narrows further to what the chosen mode needs.
  *
@@ -45,6 +45,13 @@ export const TARGETS: readonly BundleTarget[] = [
     name: "composefs-info",
     entry: "src/cli/composefs_info.ts",
     flags: ["--no-prompt", "--allow-read"],
+  },
+  {
+    name: "mount.composefs",
+    entry: "src/cli/mount_composefs.ts",
+    // Every mount step goes through libc (FFI), so no read permission; Deno itself only makes
+    // and removes the temporary EROFS mount point, `/tmp/.composefs.*` as in C.
+    flags: ["--no-prompt", "--allow-write=/tmp", "--allow-ffi", "--allow-env=CFS_MOUNT_FORCE"],
   },
 ];
 

@@ -1,8 +1,9 @@
 /**
- * `deno task bundle`: `dist/mkcomposefs` and `dist/composefs-info` are single files that run
- * with `deno` alone. Built here into a temporary folder, copied where no source is near, and run
- * through their `#!/usr/bin/env -S deno run …` lines: dump files, directories (the digest worker
- * travels inside the bundle), and composefs-info reading the result.
+ * `deno task bundle`: `dist/mkcomposefs`, `dist/composefs-info` and `dist/mount.composefs` are
+ * single files that run with `deno` alone. Built here into a temporary folder, copied where no
+ * source is near, and run through their `#!/usr/bin/env -S deno run …` lines: dump files,
+ * directories (the digest worker travels inside the bundle), composefs-info reading the result,
+ * mount.composefs's argument and option errors, and (as root) one real mount.
  */
 import assert from "node:assert/strict";
 import { buildImageFromDump } from "../mod.ts";
@@ -13,12 +14,21 @@ import { fsverityDigest } from "../spec/fsverity/merkle.ts";
 import { sha256Js } from "../spec/fsverity/sha256.ts";
 import { oracleDir } from "./_oracle.ts";
 import { runShell } from "./_workspace.ts";
+import {
+  buildImage,
+  canMount,
+  hasUnshare,
+  listDir,
+  makeScratch,
+  mountsUnder,
+} from "./mount/_mount_env.ts";
 
 const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
 const HELLO = await Deno.readFile(`${ROOT}examples/hello.dump`);
 const HELLO_IMAGE = buildImageFromDump(HELLO);
 const HELLO_DIGEST = toHex(fsverityDigest(HELLO_IMAGE, sha256Js));
 const oracle = oracleDir();
+const TOOLS = ["mkcomposefs", "composefs-info", "mount.composefs"];
 
 /** Runs `deno task bundle --out-dir DIR` in the repository and returns DIR. */
 async function bundle(): Promise<string> {
@@ -28,10 +38,10 @@ async function bundle(): Promise<string> {
   return dir;
 }
 
-/** A folder with the two bundles and the test inputs, away from the repository. */
+/** A folder with the bundles and the test inputs, away from the repository. */
 async function isolate(dist: string): Promise<string> {
   const w = await Deno.makeTempDir({ prefix: "cfs-ts-bundle-" });
-  for (const name of ["mkcomposefs", "composefs-info"]) {
+  for (const name of TOOLS) {
     await Deno.copyFile(`${dist}/${name}`, `${w}/${name}`);
     await Deno.chmod(`${w}/${name}`, 0o755);
   }
@@ -45,7 +55,7 @@ async function isolate(dist: string): Promise<string> {
 
 const dist = await bundle();
 
-Deno.test("deno task bundle writes two executables with least-permission shebang lines", async () => {
+Deno.test("deno task bundle writes three executables with least-permission shebang lines", async () => {
   const first = async (name: string) =>
     (await Deno.readTextFile(`${dist}/${name}`)).split("\n", 1)[0];
   assert.equal(
@@ -56,7 +66,11 @@ Deno.test("deno task bundle writes two executables with least-permission shebang
     await first("composefs-info"),
     "#!/usr/bin/env -S deno run --no-prompt --allow-read",
   );
-  for (const name of ["mkcomposefs", "composefs-info"]) {
+  assert.equal(
+    await first("mount.composefs"),
+    "#!/usr/bin/env -S deno run --no-prompt --allow-write=/tmp --allow-ffi --allow-env=CFS_MOUNT_FORCE",
+  );
+  for (const name of TOOLS) {
     const st = await Deno.stat(`${dist}/${name}`);
     assert.equal(st.mode! & 0o111, 0o111, `${name} is executable`);
     const code = await Deno.readTextFile(`${dist}/${name}`);
@@ -116,6 +130,71 @@ Deno.test("the bundled tools answer --help and --tool-version without any permis
   } finally {
     await Deno.remove(w, { recursive: true });
   }
+});
+
+Deno.test("the bundled mount.composefs answers -h and reports argument errors in one line", async () => {
+  const w = await isolate(dist);
+  try {
+    const help = await runShell("./mount.composefs -h", w);
+    assert.equal(help.code, 0);
+    assert.match(help.stderr, /^usage: mount\.composefs \[-t type\] \[-o opt\[,opts\.\.\]\]/);
+    const cases: [string, string][] = [
+      ["", "No source path specified"],
+      ["-t ext4 i t", "Unsupported fs type 'ext4'"],
+      ["-o ro i t", "No object dirs specified"],
+      ["-o foo,basedir=/o i t", "Unsupported option foo"],
+    ];
+    if (Deno.build.os === "linux") {
+      // Opened through libc: FFI is granted and no read permission is needed.
+      cases.push([
+        "-o basedir=/o missing.cfs t",
+        "Failed to open missing.cfs: No such file or directory",
+      ]);
+    }
+    for (const [args, text] of cases) {
+      const r = await runShell(`./mount.composefs ${args}`, w);
+      assert.equal(r.code, 1, args);
+      assert.equal(r.stderr, `mount.composefs: ${text}\n`, args);
+    }
+  } finally {
+    await Deno.remove(w, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "the bundled mount.composefs mounts an image with its shebang permissions (root)",
+  ignore: !canMount() || !hasUnshare(),
+  fn: async () => {
+    const s = await makeScratch();
+    try {
+      const content = "hello from the object store\n".repeat(300);
+      await Deno.writeTextFile(`${s.src}/hello`, content);
+      await buildImage(s);
+      await Deno.copyFile(`${dist}/mount.composefs`, `${s.dir}/mount.composefs`);
+      await Deno.chmod(`${s.dir}/mount.composefs`, 0o755);
+      // The tool makes its temporary EROFS mount point in /tmp, as C does; a private mount
+      // namespace whose /tmp is s.tmp keeps it from the mount tests running in parallel (they
+      // count /tmp/.composefs.* folders). s.dir stays reachable inside as /tmp/w.
+      const script = [
+        "mkdir tmp/w",
+        "mount --bind . tmp/w",
+        "mount --rbind tmp /tmp",
+        "cd /tmp/w",
+        "./mount.composefs -v -o ro,basedir=objects image.cfs mnt",
+        "cat mnt/hello > seen",
+        "umount mnt",
+      ].join(" && ");
+      const r = await runShell(`unshare --mount --propagation private sh -c '${script}'`, s.dir);
+      assert.equal(r.stderr, "");
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^mount\.composefs: mounted image\.cfs on mnt \(EROFS from /);
+      assert.equal(await Deno.readTextFile(`${s.dir}/seen`), content);
+      assert.deepEqual(mountsUnder(s.dir), []);
+      assert.deepEqual(listDir(s.tmp), ["w"], "the temporary mount point is removed");
+    } finally {
+      await s.cleanup();
+    }
+  },
 });
 
 globalThis.addEventListener("unload", () => {
