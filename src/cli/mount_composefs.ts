@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --no-prompt --allow-read --allow-write --allow-ffi --allow-env=CFS_MOUNT_FORCE
+#!/usr/bin/env -S deno run --no-prompt --allow-write=/tmp --allow-ffi --allow-env=CFS_MOUNT_FORCE
 /**
  * `mount.composefs [-t composefs] [-o OPTIONS] IMAGE TARGET`: the command line of C
  * mount.composefs 1.0.8, also usable as mount(8)'s helper (`mount -t composefs -o … IMAGE
