@@ -55,8 +55,22 @@ const TABLE: Readonly<Record<number, ErrnoInfo>> = {
   121: { name: "EREMOTEIO", text: "Remote I/O error" },
 };
 
+/** `EPERM` (asm-generic/errno-base.h). */
+export const EPERM = 1;
 /** `ENOENT` (asm-generic/errno-base.h). */
 export const ENOENT = 2;
+/** `EBADF` (asm-generic/errno-base.h). */
+export const EBADF = 9;
+/** `EEXIST` (asm-generic/errno-base.h). */
+export const EEXIST = 17;
+/** `EXDEV` (asm-generic/errno-base.h). */
+export const EXDEV = 18;
+/** `ENOTDIR` (asm-generic/errno-base.h). */
+export const ENOTDIR = 20;
+/** `ENOSPC` (asm-generic/errno-base.h). */
+export const ENOSPC = 28;
+/** `ENOSYS` (asm-generic/errno.h). */
+export const ENOSYS = 38;
 /** `EINTR` (asm-generic/errno-base.h). */
 export const EINTR = 4;
 /** `EINVAL` (asm-generic/errno-base.h). */

@@ -8,12 +8,14 @@
  *
  * @module
  */
-import { EINTR, SysError } from "./errno.ts";
+import { EINTR, ENOSYS, SysError } from "./errno.ts";
 
 /** `AT_FDCWD` (linux/fcntl.h). */
 export const AT_FDCWD = -100;
 /** `AT_SYMLINK_NOFOLLOW` (linux/fcntl.h). */
 export const AT_SYMLINK_NOFOLLOW = 0x100;
+/** `AT_EMPTY_PATH` (linux/fcntl.h): with an empty path, act on the descriptor itself. */
+export const AT_EMPTY_PATH = 0x1000;
 /** `O_RDONLY` (asm-generic/fcntl.h). */
 export const O_RDONLY = 0;
 /** `O_WRONLY` (asm-generic/fcntl.h). */
@@ -74,6 +76,19 @@ const SYMBOLS = {
   utimensat: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
   ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   ioctl_int: { name: "ioctl", parameters: ["i32", "u64", "i64"], result: "i32" },
+  copy_file_range: {
+    parameters: ["i32", "pointer", "i32", "pointer", "usize", "u32"],
+    result: "isize",
+  },
+  fsync: { parameters: ["i32"], result: "i32" },
+  fchmod: { parameters: ["i32", "u32"], result: "i32" },
+  renameat: { parameters: ["i32", "buffer", "i32", "buffer"], result: "i32" },
+  renameat2: {
+    parameters: ["i32", "buffer", "i32", "buffer", "u32"],
+    result: "i32",
+    optional: true,
+  },
+  unlinkat: { parameters: ["i32", "buffer", "i32"], result: "i32" },
 } as const;
 
 type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -423,6 +438,60 @@ export const FICLONE = 0x40049409n;
  */
 export function ficlone(destFd: number, srcFd: number): number {
   return lib().ioctl_int(destFd, FICLONE, BigInt(srcFd)) === 0 ? 0 : errno();
+}
+
+/**
+ * `copy_file_range(2)` of up to `len` bytes between the descriptors' own file offsets. Returns
+ * the count copied (0 at end of file), or minus the errno instead of throwing, since callers
+ * fall back to other copies on some errors.
+ */
+export function copyFileRange(inFd: number, outFd: number, len: number): number {
+  for (;;) {
+    const n = num(lib().copy_file_range(inFd, null, outFd, null, BigInt(len), 0));
+    if (n >= 0) return n;
+    const e = errno();
+    if (e !== EINTR) return -e;
+  }
+}
+
+/** `fsync(2)`. */
+export function fsyncFd(fd: number): void {
+  if (lib().fsync(fd) !== 0) fail("fsync");
+}
+
+/** `fchmod(2)`: sets the permission bits exactly (no umask). */
+export function fchmodFd(fd: number, mode: number): void {
+  if (lib().fchmod(fd, mode) !== 0) fail("fchmod");
+}
+
+/** `RENAME_NOREPLACE` (linux/fs.h): fail with EEXIST rather than replace the target. */
+export const RENAME_NOREPLACE = 1;
+
+/**
+ * `renameat2(2)` with `flags`, or `renameat(2)` when `flags` is 0. Throws {@link SysError};
+ * a libc without `renameat2` gives ENOSYS.
+ */
+export function renameAt(
+  olddirfd: number,
+  oldpath: Uint8Array,
+  newdirfd: number,
+  newpath: Uint8Array,
+  flags = 0,
+): void {
+  const l = lib();
+  const from = cString(oldpath);
+  const to = cString(newpath);
+  if (flags === 0) {
+    if (l.renameat(olddirfd, from, newdirfd, to) !== 0) fail("renameat");
+    return;
+  }
+  if (l.renameat2 === null) throw new SysError(ENOSYS, "renameat2", strerror(ENOSYS));
+  if (l.renameat2(olddirfd, from, newdirfd, to, flags) !== 0) fail("renameat2");
+}
+
+/** `unlinkat(2)` (flags 0: a file, not a directory). */
+export function unlinkAt(dirfd: number, path: Uint8Array): void {
+  if (lib().unlinkat(dirfd, cString(path), 0) !== 0) fail("unlinkat");
 }
 
 // ---------------------------------------------------------------------------------------------
