@@ -1,9 +1,9 @@
 /**
- * C's `--threads` digest pool in Deno form: `threads - 1` worker threads hash while the main
- * thread walks the directory (jobs are submitted during the walk, which yields now and then so
- * replies can arrive), and in {@link DigestPool.drain} the main thread hashes too, as C's
- * `execute_in_threads` lets its calling thread work. So `--threads=1` starts no worker at all.
- * The thread count never changes the results, only the speed.
+ * C's `--threads` digest pool in Deno form: `threads` worker threads hash while the main thread
+ * walks the directory (jobs are submitted during the walk, which yields now and then so replies
+ * can arrive), and in {@link DigestPool.drain} the main thread hashes too, as C's
+ * `execute_in_threads` lets its calling thread work. Workers start on demand, so a small tree
+ * starts few. The thread count never changes the results, only the speed.
  *
  * @module
  */
@@ -74,6 +74,10 @@ export interface DigestPoolOptions {
 const BATCH_FILES = 64;
 /** A batch ends once it holds this many bytes, to keep the threads evenly loaded. */
 const BATCH_BYTES = 8 << 20;
+/** {@link DigestPool.drain} hashes on the main thread alone when no worker runs yet and at most
+ * this many files and bytes are left. */
+const LOCAL_ONLY_FILES = 256;
+const LOCAL_ONLY_BYTES = 4 << 20;
 /** Batches in flight per worker, so a worker never waits for the main thread while it walks. */
 const IN_FLIGHT = 8;
 
@@ -122,8 +126,9 @@ export class DigestPool {
   constructor(options: DigestPoolOptions) {
     if (!(options.threads >= 1)) throw new RangeError("Cannot start the digest pool: threads < 1");
     this.#options = options;
-    // The main thread is one of the `threads`, as in C.
-    this.#maxWorkers = Math.floor(options.threads) - 1;
+    // `threads` workers hash while the main thread walks (with fewer, job paths pile up in the
+    // queue and the walk outruns the hashing); the main thread joins them once the walk is done.
+    this.#maxWorkers = Math.floor(options.threads);
   }
 
   /** Number of jobs submitted so far. */
@@ -131,7 +136,7 @@ export class DigestPool {
     return this.#jobs.length;
   }
 
-  /** Number of worker threads started so far (never more than `threads - 1`). */
+  /** Number of worker threads started so far (never more than `threads`). */
   get workersStarted(): number {
     return this.#workers.length;
   }
@@ -161,7 +166,10 @@ export class DigestPool {
   /** Sends every queued job and resolves with one outcome per job id once all are answered. */
   async drain(): Promise<DigestOutcome[]> {
     this.#flushing = true;
-    this.#pump();
+    // Little work and no worker yet: starting one would cost more than hashing here.
+    const small = this.#workers.length === 0 && this.#pendingBytes < LOCAL_ONLY_BYTES &&
+      this.#jobs.length - this.#next <= LOCAL_ONLY_FILES;
+    if (!small) this.#pump();
     // The main thread takes batches too, yielding between them so that worker replies (and
     // the refills they trigger) are handled.
     const yielder = new Yielder();

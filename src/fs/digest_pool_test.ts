@@ -116,27 +116,29 @@ Deno.test("DigestPool rejects a thread count below 1", () => {
 });
 
 Deno.test({
-  name: "DigestPool starts only the workers its batches can use, none for one thread",
+  name: "DigestPool hashes a few files on the main thread and starts workers on demand",
   ignore: !ffi,
   fn: () =>
-    withFiles([10, 20, 30], async (_dir, paths) => {
-      const pool = new DigestPool({ threads: 8, useFfi: true });
+    withFiles(Array.from({ length: 300 }, (_, i) => i + 1), async (_dir, paths) => {
+      const few = new DigestPool({ threads: 8, useFfi: true });
       try {
-        paths.forEach((p, i) => pool.submit(p, BigInt((i + 1) * 10)));
-        await pool.drain();
-        assert.equal(pool.workersStarted, 1);
-      } finally {
-        pool.close();
-      }
-      // --threads=1 is the main thread alone, as in C.
-      const alone = new DigestPool({ threads: 1, useFfi: true });
-      try {
-        const ids = paths.map((p, i) => alone.submit(p, BigInt((i + 1) * 10)));
-        const out = await alone.drain();
-        assert.equal(alone.workersStarted, 0);
+        const ids = paths.slice(0, 3).map((p, i) => few.submit(p, BigInt(i + 1)));
+        const out = await few.drain();
+        assert.equal(few.workersStarted, 0);
         assert.ok(ids.every((id) => out[id]!.digest !== null));
       } finally {
-        alone.close();
+        few.close();
+      }
+      const many = new DigestPool({ threads: 3, useFfi: true });
+      try {
+        const ids = paths.map((p, i) => many.submit(p, BigInt(i + 1)));
+        const out = await many.drain();
+        assert.ok(many.workersStarted >= 1 && many.workersStarted <= 3);
+        for (const [i, id] of ids.entries()) {
+          assert.deepEqual(out[id]!.digest, fsverityDigest(bytes(i + 1, i), sha256Js));
+        }
+      } finally {
+        many.close();
       }
     }),
 });

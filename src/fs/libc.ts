@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { EINTR, ENOSYS, SysError } from "./errno.ts";
+import { EINTR, ENOSPC, ENOSYS, SysError } from "./errno.ts";
 
 /** `AT_FDCWD` (linux/fcntl.h). */
 export const AT_FDCWD = -100;
@@ -20,6 +20,8 @@ export const AT_EMPTY_PATH = 0x1000;
 export const O_RDONLY = 0;
 /** `O_WRONLY` (asm-generic/fcntl.h). */
 export const O_WRONLY = 1;
+/** `O_RDWR` (asm-generic/fcntl.h). */
+export const O_RDWR = 2;
 /** `O_CREAT` (asm-generic/fcntl.h). */
 export const O_CREAT = 0o100;
 /** `O_EXCL` (asm-generic/fcntl.h). */
@@ -175,7 +177,7 @@ export function readFd(fd: number, buf: Uint8Array<ArrayBuffer>): number {
   }
 }
 
-/** `write(2)` of all of `data`. */
+/** `write(2)` of all of `data`; a write of 0 bytes is ENOSPC, as C's `write_to_fd` says. */
 export function writeAll(fd: number, data: Uint8Array<ArrayBuffer>): void {
   let off = 0;
   while (off < data.length) {
@@ -184,6 +186,7 @@ export function writeAll(fd: number, data: Uint8Array<ArrayBuffer>): void {
       if (errno() === EINTR) continue;
       fail("write");
     }
+    if (n === 0) throw new SysError(ENOSPC, "write", strerror(ENOSPC));
     off += n;
   }
 }
