@@ -58,6 +58,7 @@ export const TARGETS: readonly BundleTarget[] = [
 /** Workers the tools start: the `new URL(...)` text in the bundle and the worker's module. */
 export const WORKERS: readonly { specifier: string; entry: string }[] = [
   { specifier: "./digest_worker.ts", entry: "src/fs/digest_worker.ts" },
+  { specifier: "./store_worker.ts", entry: "src/store/store_worker.ts" },
 ];
 
 const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);

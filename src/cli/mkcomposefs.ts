@@ -14,6 +14,7 @@ import { toHex } from "../../spec/bytes/compare.ts";
 import { ComposefsLimitError, STRERROR } from "../../spec/tree/errors.ts";
 import type { Node } from "../../spec/tree/node.ts";
 import { resolveOutputTarget, writeOutput } from "../fs/atomic_file.ts";
+import type { StoreFile } from "../store/fill_store.ts";
 import { getoptLong, type LongOption, parseCInt } from "./args.ts";
 import { mkcomposefsPermissions } from "./mkcomposefs_permissions.ts";
 import { enforcePermissions } from "./permissions.ts";
@@ -214,8 +215,8 @@ async function readDirectorySource(a: MkcomposefsArgs): Promise<Node> {
   if (a.skipXattrs && a.userXattrs) {
     throw new CliError(`error accessing ${a.source}: Invalid argument`);
   }
-  const { readDirectoryTree } = await import("../fs/scan.ts");
-  return await readDirectoryTree(a.source, {
+  const { readDirectoryTree, externalFiles } = await import("../fs/scan.ts");
+  const root = await readDirectoryTree(a.source, {
     skipXattrs: a.skipXattrs,
     userXattrs: a.userXattrs,
     skipDevices: a.skipDevices,
@@ -224,6 +225,28 @@ async function readDirectorySource(a: MkcomposefsArgs): Promise<Node> {
     threads: a.threads,
     progress: Deno.stderr.isTerminal(),
   });
+  // As C: after the digests, before the image (which is only renamed into place later, so a
+  // store failure leaves no image).
+  if (a.digestStore !== null) await fillStore(a.digestStore, externalFiles(root, a.source), a);
+  return root;
+}
+
+async function fillStore(
+  store: string,
+  files: readonly StoreFile[],
+  a: MkcomposefsArgs,
+): Promise<void> {
+  const { fillDigestStore, StoreError } = await import("../store/fill_store.ts");
+  try {
+    await fillDigestStore(store, files, {
+      threads: a.threads,
+      progress: Deno.stderr.isTerminal(),
+    });
+  } catch (e) {
+    // C says `cannot fill store: <strerror>`; we name the path as well.
+    if (e instanceof StoreError) throw new CliError(`cannot fill store: ${e.message}`);
+    throw e;
+  }
 }
 
 function planImage(root: Node, a: MkcomposefsArgs): ImagePlan {

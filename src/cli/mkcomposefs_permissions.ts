@@ -6,7 +6,8 @@
  * - `--from-file - -` (stdin to stdout): nothing;
  * - `--from-file - /proc/self/fd/N`: write `/proc/self/fd/N`;
  * - `SOURCE IMAGE` (a directory): read SOURCE and IMAGE's folder, write IMAGE's folder, FFI (1);
- *   with `--digest-store=DIR`, read and write DIR too.
+ *   with `--digest-store=DIR`, read and write DIR too, and FFI even with `--skip-xattrs
+ *   --use-epoch` (the store copies through libc).
  *
  * (1) FFI (libc) reads xattrs and nanosecond mtimes; with `--skip-xattrs --use-epoch` it is
  * optional (used when granted, for raw-byte names).
@@ -60,8 +61,12 @@ export function mkcomposefsPermissions(a: MkcomposefsArgs): PermissionNeeds {
     if (a.skipXattrs && a.useEpoch) needs.optional.push("ffi");
     else needs.ffi = true;
     if (a.digestStore !== null) {
-      needs.read.push(a.digestStore);
-      needs.write.push(a.digestStore);
+      // An empty PATH is the current directory, as in C.
+      const store = a.digestStore === "" ? "." : a.digestStore;
+      needs.read.push(store);
+      needs.write.push(store);
+      // The store copies through libc (reflinks, copy_file_range, fsync, fs-verity).
+      needs.ffi = true;
     }
   }
   addImage(needs, a.image);

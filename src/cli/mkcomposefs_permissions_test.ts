@@ -53,3 +53,20 @@ Deno.test("mkcomposefsPermissions() for a directory adds FFI and, from source, t
   const xattrs = mkcomposefsPermissions(args(["--skip-xattrs", "tree", "o.cfs"]));
   assert.equal(xattrs.ffi, true);
 });
+
+Deno.test("mkcomposefsPermissions() for a digest store reads and writes it and needs FFI", () => {
+  const needs = mkcomposefsPermissions(
+    args(["--skip-xattrs", "--use-epoch", "--digest-store=objs", "tree", "o.cfs"]),
+  );
+  assert.deepEqual([needs.read.includes("objs"), needs.write, needs.ffi], [
+    true,
+    ["objs", "."],
+    true,
+  ]);
+  // An empty PATH is the current directory, as in C.
+  const cwd = mkcomposefsPermissions(args(["--digest-store=", "tree", "o.cfs"]));
+  assert.deepEqual(cwd.write, [".", "."]);
+  // Ignored with --from-file.
+  const dump = mkcomposefsPermissions(args(["--from-file", "--digest-store=objs", "d", "o.cfs"]));
+  assert.deepEqual([dump.write, dump.ffi], [["."], false]);
+});

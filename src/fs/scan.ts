@@ -134,6 +134,17 @@ function applyDigests(
   });
 }
 
+/** A file the digest store receives: where C copies it from, its object name, size, digest. */
+export interface ExternalFile {
+  path: Uint8Array;
+  /** `xx/yyyy…`, the object's name in the store. */
+  payload: Uint8Array;
+  /** The lstat size the digest was computed from. */
+  size: bigint;
+  /** The 32-byte fs-verity digest. */
+  digest: Uint8Array;
+}
+
 /**
  * The files a digest store receives (issue 5): regular files with a payload and no inline
  * content, in C's DFS order (`construct_copy_data`), each with the path C copies it from.
@@ -141,11 +152,8 @@ function applyDigests(
  * @param root A tree from {@link readDirectoryTree}.
  * @param source The same source string.
  */
-export function externalFiles(
-  root: Node,
-  source: string,
-): { path: Uint8Array; payload: Uint8Array }[] {
-  const out: { path: Uint8Array; payload: Uint8Array }[] = [];
+export function externalFiles(root: Node, source: string): ExternalFile[] {
+  const out: ExternalFile[] = [];
   const src = encoder.encode(source);
   const visit = (node: Node, path: Uint8Array) => {
     if (node.linkTo !== null) return;
@@ -153,8 +161,11 @@ export function externalFiles(
       for (const child of node.children) {
         visit(child, joinPath(stripTrailingSlashes(path), child.name));
       }
-    } else if ((node.mode & S_IFMT) === S_IFREG && node.content === null && node.payload !== null) {
-      out.push({ path, payload: node.payload });
+    } else if (
+      (node.mode & S_IFMT) === S_IFREG && node.content === null && node.payload !== null &&
+      node.digest !== null // always so in a tree read from a directory
+    ) {
+      out.push({ path, payload: node.payload, size: node.size, digest: node.digest });
     }
   };
   visit(root, src);
