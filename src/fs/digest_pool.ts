@@ -8,7 +8,7 @@
  * @module
  */
 import { SysError } from "./errno.ts";
-import { FileHasher, type HashBatch, type HashBatchResult } from "./file_hasher.ts";
+import { FileHasher, fileSha256, type HashBatch, type HashBatchResult } from "./file_hasher.ts";
 import { Yielder } from "./_yield.ts";
 
 /** The file content C inlines: `LCFS_RECOMMENDED_INLINE_CONTENT_MAX` (lcfs-writer.h). */
@@ -175,7 +175,13 @@ export class DigestPool {
     const yielder = new Yielder();
     try {
       while (this.#next < this.#jobs.length && this.#failure === null) {
-        this.#runLocal(this.#takeBatch());
+        this.#local ??= new FileHasher({
+          sha256: await fileSha256(this.#options.useFfi),
+          useFfi: this.#options.useFfi,
+          useKernelDigest: this.#options.useKernelDigest ?? true,
+          onBytes: (n) => this.#options.onProgress?.(0, n),
+        });
+        this.#runLocal(this.#local, this.#takeBatch());
         await yielder.yield();
       }
     } finally {
@@ -293,13 +299,8 @@ export class DigestPool {
   }
 
   /** Hashes a batch on the main thread. */
-  #runLocal(batch: HashBatch & { first: number }): void {
-    this.#local ??= new FileHasher({
-      useFfi: this.#options.useFfi,
-      useKernelDigest: this.#options.useKernelDigest ?? true,
-      onBytes: (n) => this.#options.onProgress?.(0, n),
-    });
-    this.#record(batch.first, this.#local.hashBatch(batch), 0);
+  #runLocal(hasher: FileHasher, batch: HashBatch & { first: number }): void {
+    this.#record(batch.first, hasher.hashBatch(batch), 0);
   }
 
   /** Stores the outcomes of the batch that started at job `first`. */

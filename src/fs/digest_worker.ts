@@ -6,12 +6,12 @@
  */
 /// <reference lib="deno.worker" />
 import type { BatchReply, WorkerRequest } from "./digest_pool.ts";
-import { FileHasher } from "./file_hasher.ts";
+import { FileHasher, fileSha256 } from "./file_hasher.ts";
 
 /** Report progress inside large files every this many bytes. */
 const PROGRESS_STEP = 64 << 20;
 
-let hasher: FileHasher | null = null;
+let hasher: Promise<FileHasher> | null = null;
 /** Bytes hashed since the last progress report. */
 let unreported = 0;
 
@@ -23,17 +23,21 @@ function countBytes(n: number): void {
   }
 }
 
-self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
+self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const msg = ev.data;
   if (msg.kind === "init") {
-    hasher = new FileHasher({
-      useFfi: msg.useFfi,
-      useKernelDigest: msg.useKernelDigest,
-      onBytes: countBytes,
-    });
+    hasher = fileSha256(msg.useFfi).then((sha256) =>
+      new FileHasher({
+        sha256,
+        useFfi: msg.useFfi,
+        useKernelDigest: msg.useKernelDigest,
+        onBytes: countBytes,
+      })
+    );
     return;
   }
-  const r = hasher!.hashBatch(msg);
+  // Batches that arrive while the hasher is being set up wait for it, in order.
+  const r = (await hasher!).hashBatch(msg);
   const reply: BatchReply = { kind: "done", id: msg.id, ...r, bytes: unreported };
   unreported = 0;
   self.postMessage(reply, [r.digests.buffer]);

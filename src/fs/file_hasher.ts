@@ -7,7 +7,6 @@
  * @module
  */
 import { FsVerityHasher, type Sha256 } from "../../spec/fsverity/merkle.ts";
-import { nodeSha256 } from "../crypto/sha256.ts";
 import { ENODATA, SysError } from "./errno.ts";
 import { sysErrorOfDeno } from "./fs_ops.ts";
 import * as libc from "./libc.ts";
@@ -37,8 +36,20 @@ export interface HashBatchResult {
   errors: ({ errno: number; text: string; path: Uint8Array } | null)[];
 }
 
+/**
+ * The SHA-256 for hashing files: libcrypto's through FFI when allowed (faster, and without the
+ * native garbage of `node:crypto` hash objects, which made a thread's memory grow with the
+ * blocks hashed), else `node:crypto`'s, loaded only then (it pulls in much of Deno's Node layer).
+ */
+export async function fileSha256(useFfi: boolean): Promise<Sha256> {
+  const native = useFfi ? libc.opensslSha256() : null;
+  return native ?? (await import("../crypto/sha256.ts")).nodeSha256;
+}
+
 /** Options of {@link FileHasher}. */
 export interface FileHasherOptions {
+  /** From {@link fileSha256}. */
+  sha256: Sha256;
   /** Open and read through libc (raw byte paths); false uses Deno's APIs. */
   useFfi: boolean;
   /** Take the digest of a file with fs-verity enabled from the kernel. */
@@ -55,10 +66,7 @@ export class FileHasher {
 
   constructor(options: FileHasherOptions) {
     this.#o = options;
-    // libcrypto's SHA-256 when FFI is allowed: faster, and without the native garbage of
-    // node:crypto hash objects, which made a thread's memory grow with the blocks hashed.
-    const sha256: Sha256 = (options.useFfi ? libc.opensslSha256() : null) ?? nodeSha256;
-    this.#hasher = new FsVerityHasher(sha256);
+    this.#hasher = new FsVerityHasher(options.sha256);
   }
 
   /** Hashes every file of `batch`; a failing file gets an error entry, the others go on. */
