@@ -77,7 +77,14 @@ function median(xs: number[]): number {
 }
 
 const image = positionals[0] ?? await ensureImage();
-const ours = ["deno", "run", "--allow-read", `${repo}src/cli/composefs_info.ts`];
+// The flags of the composefs-info task.
+const ours = [
+  "deno",
+  "run",
+  "--v8-flags=--max-semi-space-size=2",
+  "--allow-read",
+  `${repo}src/cli/composefs_info.ts`,
+];
 const theirs = [`${oracle}/composefs-info`];
 const size = (await Deno.stat(image)).size;
 console.log(`image: ${image} (${(size / 1048576).toFixed(1)} MiB), ${command}, ${runs} runs each`);

@@ -44,7 +44,7 @@ export const TARGETS: readonly BundleTarget[] = [
   {
     name: "composefs-info",
     entry: "src/cli/composefs_info.ts",
-    flags: ["--no-prompt", "--allow-read"],
+    flags: ["--v8-flags=--max-semi-space-size=2", "--no-prompt", "--allow-read"],
   },
   {
     name: "mount.composefs",

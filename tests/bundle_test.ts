@@ -64,7 +64,7 @@ Deno.test("deno task bundle writes three executables with least-permission sheba
   );
   assert.equal(
     await first("composefs-info"),
-    "#!/usr/bin/env -S deno run --no-prompt --allow-read",
+    "#!/usr/bin/env -S deno run --v8-flags=--max-semi-space-size=2 --no-prompt --allow-read",
   );
   assert.equal(
     await first("mount.composefs"),

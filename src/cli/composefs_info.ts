@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-read
+#!/usr/bin/env -S deno run --v8-flags=--max-semi-space-size=2 --no-prompt --allow-read
 /**
  * `composefs-info [--basedir=PATH] [--filter=NAME]… [--json] COMMAND ARGS…`: the command line of
  * C composefs-info 1.0.8 (composefs-format.md §6.2), with its verbs, messages and exit codes.
