@@ -91,6 +91,7 @@ const SYMBOLS = {
     optional: true,
   },
   unlinkat: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  faccessat: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
 } as const;
 
 type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -490,6 +491,14 @@ export function renameAt(
   }
   if (l.renameat2 === null) throw new SysError(ENOSYS, "renameat2", strerror(ENOSYS));
   if (l.renameat2(olddirfd, from, newdirfd, to, flags) !== 0) fail("renameat2");
+}
+
+/**
+ * Whether `path` exists (the entry itself, symlinks not followed): `faccessat(2)` with `F_OK`.
+ * Never throws, so a miss costs no exception.
+ */
+export function existsAt(dirfd: number, path: Uint8Array): boolean {
+  return lib().faccessat(dirfd, cStr(path, 0), 0, AT_SYMLINK_NOFOLLOW) === 0;
 }
 
 /** `unlinkat(2)` (flags 0: a file, not a directory). */

@@ -76,7 +76,7 @@ export interface FillStoreStats {
 /** Start a worker only for at least this many jobs each: a worker costs tens of ms to start. */
 const JOBS_PER_WORKER = 4;
 /** The calling thread lets events in (signals, progress) this often while it copies. */
-const SLICE_MS = 50;
+const SLICE_MS = 200;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

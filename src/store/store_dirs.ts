@@ -95,12 +95,7 @@ export class StoreDirs {
 
   /** True when `object` exists in the store (lstat, as C checks; not verified). */
   has(object: Uint8Array): boolean {
-    try {
-      libc.statxAt(this.open(), object, libc.AT_SYMLINK_NOFOLLOW);
-      return true;
-    } catch {
-      return false;
-    }
+    return libc.existsAt(this.open(), object);
   }
 
   /** Closes the root descriptor. */
