@@ -1,7 +1,8 @@
 /**
  * `--digest-store` against the C tool: wall and CPU time of `mkcomposefs --threads=N
- * --digest-store=S SRC IMG` filling an empty store, then a second run into the full store, for
- * C 1.0.8 and our CLI, run alternately in the same session; medians and ratios ours / C.
+ * --digest-store=S SRC IMG` filling an empty store, then a second run into the full store, and
+ * the same run without a store (to show what the store itself adds), for C 1.0.8 and our CLI,
+ * run alternately in the same session; medians and ratios ours / C.
  * The targets of issue 5: at most 1.2x C's wall time for both. It also checks that the two
  * stores hold the same objects and the images are identical. Numbers only, never assertions.
  *
@@ -111,16 +112,25 @@ if (import.meta.main) {
     await timed([...ours.slice(0, ours.indexOf(cli) + 1), "--print-digest-only", source]);
     const empty: Record<"c" | "ours", Timing[]> = { c: [], ours: [] };
     const full: Record<"c" | "ours", Timing[]> = { c: [], ours: [] };
+    const none: Record<"c" | "ours", Timing[]> = { c: [], ours: [] };
     for (let i = 0; i < runs; i++) {
       for (const tool of ["c", "ours"] as const) {
         await Deno.remove(`${work}/${tool}-store`, { recursive: true }).catch(() => {});
         await run("sync", []);
         empty[tool].push(await timed(cmd(tool)));
         full[tool].push(await timed(cmd(tool)));
+        // The same run without a store: what the store adds is the difference.
+        none[tool].push(await timed(cmd(tool).filter((a) => !a.startsWith("--digest-store="))));
       }
     }
     console.log(ratioLine("empty store", empty.c, empty.ours));
     console.log(ratioLine("full store", full.c, full.ours));
+    console.log(ratioLine("no store", none.c, none.ours));
+    const added = (t: Record<"c" | "ours", Timing[]>) =>
+      (median(t.ours.map((x) => x.wallS)) - median(none.ours.map((x) => x.wallS))).toFixed(2) +
+      " s ours, " +
+      (median(t.c.map((x) => x.wallS)) - median(none.c.map((x) => x.wallS))).toFixed(2) + " s C";
+    console.log(`wall added by the store: empty ${added(empty)}; full ${added(full)}`);
     const sameStore = await listing(`${work}/c-store`) === await listing(`${work}/ours-store`);
     const sameImage = await sameFile(`${work}/c.img`, `${work}/ours.img`);
     console.log(
