@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { equalBytes } from "../../spec/bytes/compare.ts";
 import { cancelJobs, encodeJobs, jobsDone, type JobTable } from "./_jobs.ts";
 import { newThreadReport, runJobs, type ThreadReport } from "./_thread.ts";
 import {
@@ -79,7 +80,6 @@ const JOBS_PER_WORKER = 4;
 const SLICE_MS = 200;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * Fills the store `store` with `files`. Nothing is created when `files` is empty, as in C.
@@ -145,13 +145,11 @@ function missingObjects(
   files: readonly StoreFile[],
   stats: FillStoreStats,
 ): ObjectJob[] {
-  const seen = new Set<string>();
+  const seen = new ObjectSet();
   const jobs: ObjectJob[] = [];
   dirs.open();
   for (const f of files) {
-    const key = decoder.decode(f.payload);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (!seen.add(f.payload)) continue;
     stats.objects++;
     dirs.ensureFanout(f.payload);
     if (dirs.has(f.payload)) {
@@ -161,6 +159,32 @@ function missingObjects(
     jobs.push({ source: f.path, object: f.payload, size: Number(f.size), digest: f.digest });
   }
   return jobs;
+}
+
+/**
+ * A set of object names, keyed by a number made of their first 12 hex digits (no string per
+ * name: this runs once per file of the tree).
+ */
+class ObjectSet {
+  readonly #buckets = new Map<number, Uint8Array[]>();
+
+  /** Adds `name`; false when it was there already. */
+  add(name: Uint8Array): boolean {
+    let key = 0;
+    for (let i = 0; i < 13; i++) {
+      if (i === 2) continue; // the `/`
+      const c = name[i]!;
+      key = key * 16 + (c <= 0x39 ? c - 0x30 : c - 0x57);
+    }
+    const bucket = this.#buckets.get(key);
+    if (bucket === undefined) {
+      this.#buckets.set(key, [name]);
+      return true;
+    }
+    if (bucket.some((b) => equalBytes(b, name))) return false;
+    bucket.push(name);
+    return true;
+  }
 }
 
 /** Runs the jobs on workers and this thread; resolves with every thread's report. */
