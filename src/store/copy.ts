@@ -40,7 +40,12 @@ export class FileCopier {
   #buf: Uint8Array<ArrayBuffer> | null = null;
   readonly #tryReflink: boolean;
 
-  /** @param options `reflink: false` skips `FICLONE` (tests of the other paths). */
+  /**
+   * A copier that tries everything, unless told otherwise.
+   *
+   * @param options `reflink: false` skips `FICLONE`, `copyFileRange: false` skips
+   *   `copy_file_range` (tests of the other paths).
+   */
   constructor(options: { reflink?: boolean; copyFileRange?: boolean } = {}) {
     this.#tryReflink = options.reflink ?? true;
     this.#useRange = options.copyFileRange ?? true;

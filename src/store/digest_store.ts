@@ -32,6 +32,13 @@ export class StoreError extends Error {
   /** The reason alone (a `strerror` text, or what changed). */
   readonly reason: string;
 
+  /**
+   * An error about `path`; the message is `<path>: <reason>`.
+   *
+   * @param code The errno name, or `ECHANGED`.
+   * @param path The source or object path.
+   * @param reason The `strerror` text or what changed.
+   */
   constructor(code: string, path: Uint8Array, reason: string) {
     super(`${decoder.decode(path)}: ${reason}`);
     this.name = "StoreError";
@@ -110,6 +117,11 @@ export class ObjectWriter {
   /** False after the store's file system refused RENAME_NOREPLACE. */
   #noReplace = true;
 
+  /**
+   * A writer for one thread.
+   *
+   * @param options The store and what to try.
+   */
   constructor(options: ObjectWriterOptions) {
     this.#o = options;
     this.#verity = options.verity ?? true;

@@ -62,9 +62,11 @@ export interface FillStoreStats {
   objects: number;
   /** Of those, already in the store before the fill. */
   existing: number;
-  /** Objects placed by a reflink, by `copy_file_range`, by reads and writes. */
+  /** Objects placed by a reflink (`FICLONE`). */
   reflink: number;
+  /** Objects placed by `copy_file_range`. */
   copyFileRange: number;
+  /** Objects placed by reads and writes. */
   readWrite: number;
   /** Placed objects that got fs-verity (digest checked against ours). */
   verity: number;

@@ -58,7 +58,11 @@ export class StoreDirs {
   readonly #made = new Set<number>();
   #fd = -1;
 
-  /** @param store The store path as given (`--digest-store=PATH`). */
+  /**
+   * Nothing is made before {@link StoreDirs.open}.
+   *
+   * @param store The store path as given (`--digest-store=PATH`).
+   */
   constructor(store: Uint8Array) {
     this.#store = store;
   }

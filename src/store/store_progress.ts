@@ -34,6 +34,8 @@ export class StoreProgress {
   #drawn = false;
 
   /**
+   * A line that starts its clock now.
+   *
    * @param enabled False turns every call into a no-op.
    * @param total The objects to copy and their bytes.
    * @param sink Output and clock; stderr and `performance.now()` by default.
