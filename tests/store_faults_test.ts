@@ -182,7 +182,8 @@ Deno.test({
       assert.equal(r.code, 1);
       assert.equal(dec.decode(r.stderr), `mkcomposefs: cannot fill store: ${store}: Interrupted\n`);
       assert.deepEqual(await tempLeftovers(store), []);
-      assert.ok(assertWholeObjects(store) <= 1);
+      // How many objects got placed before the signal depends on timing; each must be whole.
+      assertWholeObjects(store);
       await assert.rejects(Deno.stat(`${work}/img`));
     } finally {
       await Deno.remove(work, { recursive: true });
