@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { revokeAllBut } from "./permissions.ts";
 import { toHex } from "../../spec/bytes/compare.ts";
 import { printDump } from "../../spec/dump/print.ts";
 import { EROFS_STRERROR, ErofsFormatError } from "../../spec/erofs/errors.ts";
@@ -248,6 +249,8 @@ function measureFiles(files: readonly string[], io: InfoIo): number {
 
 /** Runs the tool; a reader that went away (`| head`) ends it quietly, as SIGPIPE ends C's. */
 function main(): Promise<number> {
+  // It only reads: drop every other permission it may have been started with.
+  revokeAllBut(["read"]);
   try {
     return Promise.resolve(composefsInfo(Deno.args));
   } catch (e) {
