@@ -9,6 +9,7 @@
  * @module
  */
 import { EINTR, ENOSPC, ENOSYS, SysError } from "./errno.ts";
+import { lazyLibc } from "./_libc_open.ts";
 
 /** `AT_FDCWD` (linux/fcntl.h). */
 export const AT_FDCWD = -100;
@@ -96,22 +97,15 @@ const SYMBOLS = {
 
 type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
-let libc: Libc | undefined;
-let errnoView: Deno.UnsafePointerView | undefined;
+const libcHandle = lazyLibc(SYMBOLS);
 
 function lib(): Libc {
-  if (libc === undefined) {
-    libc = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-    const p = libc.__errno_location();
-    if (p === null) throw new Error("Cannot locate errno in libc");
-    errnoView = new Deno.UnsafePointerView(p);
-  }
-  return libc;
+  return libcHandle().symbols;
 }
 
 /** The calling thread's errno; read it right after the failing call. */
 function errno(): number {
-  return errnoView!.getInt32(0);
+  return libcHandle().errno();
 }
 
 /**

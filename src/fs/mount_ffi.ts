@@ -15,6 +15,7 @@
  * @module
  */
 import { SysError } from "./errno.ts";
+import { lazyLibc } from "./_libc_open.ts";
 
 /** `__NR_open_tree` (asm-generic/unistd.h; same on all architectures). */
 export const NR_OPEN_TREE = 428;
@@ -130,22 +131,15 @@ const SYMBOLS = {
 
 type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
-let libc: Libc | undefined;
-let errnoView: Deno.UnsafePointerView | undefined;
+const libcHandle = lazyLibc(SYMBOLS);
 
 function lib(): Libc {
-  if (libc === undefined) {
-    libc = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-    const p = libc.__errno_location();
-    if (p === null) throw new Error("Cannot locate errno in libc");
-    errnoView = new Deno.UnsafePointerView(p);
-  }
-  return libc;
+  return libcHandle().symbols;
 }
 
 /** The calling thread's errno; read it right after the failing call. */
 function errno(): number {
-  return errnoView!.getInt32(0);
+  return libcHandle().errno();
 }
 
 /** glibc's `strerror` text for `errnum` (it knows every errno, `ENOTBLK` included). */
