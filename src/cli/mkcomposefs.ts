@@ -33,6 +33,8 @@ const LONG_OPTIONS: readonly LongOption[] = [
   { name: "from-file", hasArg: false },
   { name: "max-version", hasArg: true },
   { name: "min-version", hasArg: true },
+  // The man page's name for the base version; the C 1.0.8 binary lacks it (usage error there).
+  { name: "version", hasArg: true },
   { name: "threads", hasArg: true },
   { name: "hardlinks", hasArg: false },
   { name: "help", hasArg: false },
@@ -73,6 +75,7 @@ Options:
   --print-digest-only   Print the digest of the image, don't write image
   --from-file           The source is a dump file, not a directory
   --min-version=N       Use this minimal format version (default=0)
+  --version=N           The same as --min-version (the man page's name; not in C 1.0.8)
   --max-version=N       Use this maximum format version (default=1)
   --threads=N           Use this to override the default number of threads used to calculate digest and copy files (default=${threads})
   --hardlinks           Keep hardlinks of a source directory as one inode (not in C 1.0.8)
@@ -151,11 +154,13 @@ export function parseMkcomposefsArgs(argv: readonly string[]): MkcomposefsArgs |
       case "from-file":
         a.fromFile = true;
         break;
+      case "version":
       case "min-version":
       case "max-version": {
         const v = parseCInt(value!);
-        if (v === null) return new UsageExit(`Invalid ${name.slice(0, 3)} version ${value}\n`, 1);
-        if (name === "min-version") a.minVersion = v;
+        const which = name === "max-version" ? "max" : "min";
+        if (v === null) return new UsageExit(`Invalid ${which} version ${value}\n`, 1);
+        if (which === "min") a.minVersion = v;
         else a.maxVersion = v;
         break;
       }
