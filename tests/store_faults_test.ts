@@ -171,6 +171,9 @@ Deno.test({
     try {
       const src = `${work}/src`;
       await slowSource(src);
+      // Many more objects after the first: each costs an fsync and a rename, so the run is still
+      // copying when the signal lands, however fast the big sparse file copies.
+      await writeFiles(`${src}/more`, 1500, 100);
       const store = `${work}/store`;
       const child = spawnTool(
         toolArgv("ours", oracle, ["--threads=1", `--digest-store=${store}`, src, `${work}/img`]),
