@@ -99,9 +99,9 @@ interface PoolWorker {
  * ```ts ignore
  * const pool = new DigestPool({ threads: 4, useFfi: true });
  * const id = pool.submit(new TextEncoder().encode("/etc/hostname"), 12n);
- * const outcomes = await pool.drain();
+ * await pool.finish();
+ * console.log(pool.digestOf(id));
  * pool.close();
- * console.log(outcomes[id]!.digest);
  * ```
  */
 export class DigestPool {
@@ -112,7 +112,13 @@ export class DigestPool {
   #local: FileHasher | null = null;
   /** Every submitted job; a slot is emptied once the job is sent, so paths do not pile up. */
   readonly #jobs: (Job | undefined)[] = [];
-  #outcomes: DigestOutcome[] = [];
+  /**
+   * 32 digest bytes per job in one buffer, so a large tree keeps no object per file (the nodes
+   * get views of it); contents and errors are few and kept by job id.
+   */
+  #digests = new Uint8Array(32 * 1024);
+  readonly #contents = new Map<number, Uint8Array>();
+  readonly #errors = new Map<number, DigestOutcome>();
   /** Index of the first job not yet sent to a worker. */
   #next = 0;
   #pendingBytes = 0;
@@ -156,6 +162,11 @@ export class DigestPool {
   submit(path: Uint8Array, size: bigint): number {
     const n = Number(size);
     this.#jobs.push({ path, size: n, inline: size <= BigInt(LCFS_RECOMMENDED_INLINE_CONTENT_MAX) });
+    if (this.#digests.length < 32 * this.#jobs.length) {
+      const grown = new Uint8Array(this.#digests.length * 2);
+      grown.set(this.#digests);
+      this.#digests = grown;
+    }
     this.#pendingBytes += n;
     if (this.#jobs.length - this.#next >= BATCH_FILES || this.#pendingBytes >= BATCH_BYTES) {
       this.#pump();
@@ -165,6 +176,15 @@ export class DigestPool {
 
   /** Sends every queued job and resolves with one outcome per job id once all are answered. */
   async drain(): Promise<DigestOutcome[]> {
+    await this.finish();
+    return Array.from({ length: this.#jobs.length }, (_, id) => this.outcome(id));
+  }
+
+  /**
+   * Sends every queued job and resolves once all are answered; then read the results with
+   * {@link DigestPool.digestOf}, {@link DigestPool.contentOf} and {@link DigestPool.outcome}.
+   */
+  async finish(): Promise<void> {
     this.#flushing = true;
     // Little work and no worker yet: starting one would cost more than hashing here.
     const small = this.#workers.length === 0 && this.#pendingBytes < LOCAL_ONLY_BYTES &&
@@ -193,7 +213,30 @@ export class DigestPool {
       });
     }
     if (this.#failure !== null) throw this.#failure;
-    return this.#outcomes;
+    // Drop the growth slack: the views handed out keep this buffer alive with the tree.
+    const used = 32 * this.#jobs.length;
+    if (this.#digests.length > used + (used >> 3)) this.#digests = this.#digests.slice(0, used);
+  }
+
+  /** Number of jobs that failed; valid after {@link DigestPool.finish}. */
+  get errorCount(): number {
+    return this.#errors.size;
+  }
+
+  /** The 32-byte digest of job `id` (a view of a shared buffer), or null if it failed. */
+  digestOf(id: number): Uint8Array | null {
+    return this.#errors.has(id) ? null : this.#digests.subarray(id * 32, id * 32 + 32);
+  }
+
+  /** The content of job `id` when its size was 1..64 and it was read, else null. */
+  contentOf(id: number): Uint8Array | null {
+    return this.#contents.get(id) ?? null;
+  }
+
+  /** Everything known of job `id`, as one object. */
+  outcome(id: number): DigestOutcome {
+    return this.#errors.get(id) ??
+      { digest: this.digestOf(id), content: this.contentOf(id), error: null };
   }
 
   /** Stops the workers; call it once, after {@link DigestPool.drain} or on an error. */
@@ -206,7 +249,8 @@ export class DigestPool {
     }
     this.#workers.length = 0;
     this.#jobs.length = 0;
-    this.#outcomes = [];
+    this.#contents.clear();
+    this.#errors.clear();
   }
 
   /** Starts one more worker. */
@@ -306,20 +350,20 @@ export class DigestPool {
   /** Stores the outcomes of the batch that started at job `first`. */
   #record(first: number, r: HashBatchResult, bytes: number): void {
     const n = r.contents.length;
+    this.#digests.set(r.digests.subarray(0, n * 32), first * 32);
     for (let i = 0; i < n; i++) {
       const err = r.errors[i];
-      this.#outcomes[first + i] = err
-        ? {
+      if (err) {
+        this.#errors.set(first + i, {
           digest: null,
           content: null,
           error: new SysError(err.errno, "digest", err.text),
           path: err.path,
-        }
-        : {
-          digest: r.digests.subarray(i * 32, i * 32 + 32),
-          content: r.contents[i] ?? null,
-          error: null,
-        };
+        });
+        continue;
+      }
+      const content = r.contents[i];
+      if (content) this.#contents.set(first + i, content);
     }
     this.#done += n;
     this.#options.onProgress?.(n, bytes);

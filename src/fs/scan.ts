@@ -13,7 +13,7 @@
 import { objectPathOf } from "../../spec/fsverity/object_path.ts";
 import { type Node, S_IFDIR, S_IFMT, S_IFREG } from "../../spec/tree/node.ts";
 import { ByteArena } from "./_arena.ts";
-import { type DigestOutcome, DigestPool } from "./digest_pool.ts";
+import { DigestPool } from "./digest_pool.ts";
 import { EINVAL, SysError } from "./errno.ts";
 import { denoOps, ffiOps } from "./fs_ops.ts";
 import { ffiAvailable } from "./libc.ts";
@@ -97,8 +97,8 @@ export async function readDirectoryTree(
       : new Walker(denoOps(arena), options, pool, progress);
     const root = await walker.walk(src);
     walker.finishTotals();
-    const outcomes = await pool.drain();
-    applyDigests(root, walker, outcomes, arena);
+    await pool.finish();
+    applyDigests(root, walker, pool, arena);
     if (options.hardlinks) walker.linkHardlinks(root);
     return root;
   } finally {
@@ -107,18 +107,34 @@ export async function readDirectoryTree(
   }
 }
 
-/** Puts each outcome on its node, in C's DFS order; the first failure in that order wins. */
+/** Puts each job's result on its node(s); on failure, the first failure in C's DFS order wins. */
 function applyDigests(
   root: Node,
   walker: Walker<unknown>,
-  outcomes: DigestOutcome[],
+  pool: DigestPool,
   arena: ByteArena,
 ): void {
-  if (walker.jobs.size === 0) return;
+  if (pool.errorCount > 0) throwFirstError(root, walker, pool);
+  const apply = (node: Node, id: number) => {
+    // A view of the pool's digest buffer: no copy, no object per file beyond the view.
+    const digest = pool.digestOf(id)!;
+    node.digest = digest;
+    node.payload = arena.copy(objectPathOf(digest));
+    const content = pool.contentOf(id);
+    if (content !== null) node.content = arena.copy(content);
+  };
+  walker.jobNodes.forEach(apply);
+  for (const [node, id] of walker.jobAliases) apply(node, id);
+}
+
+/** Throws C's error for the failed job met first in DFS order. */
+function throwFirstError(root: Node, walker: Walker<unknown>, pool: DigestPool): void {
+  const ids = new Map<Node, number>(walker.jobAliases);
+  walker.jobNodes.forEach((node, id) => ids.set(node, id));
   forEachDfs(root, (node) => {
-    const id = walker.jobs.get(node);
+    const id = ids.get(node);
     if (id === undefined) return;
-    const o = outcomes[id]!;
+    const o = pool.outcome(id);
     if (o.error !== null) {
       // C's message has no path; the error still carries it for callers that want it.
       throw new ScanError(
@@ -127,10 +143,6 @@ function applyDigests(
         o.path ?? null,
       );
     }
-    const digest = arena.copy(o.digest!);
-    node.digest = digest;
-    node.payload = arena.copy(objectPathOf(digest));
-    if (o.content !== null) node.content = arena.copy(o.content);
   });
 }
 

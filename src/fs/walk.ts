@@ -64,11 +64,14 @@ const YIELD_MS = 5;
 
 /** The walk of `lcfs_build`, iterative, over one {@link FsOps} backend. */
 export class Walker<D> {
-  /** Digest job id of each submitted regular file. */
-  readonly jobs = new Map<Node, number>();
+  /** The node of each digest job, by job id (a list, not a map: one slot per file). */
+  readonly jobNodes: Node[] = [];
+  /** With `hardlinks`: later names of an inode, with the job id of its first name. */
+  readonly jobAliases = new Map<Node, number>();
   /** With `hardlinks`: st_dev/st_ino and st_nlink of each multiply linked non-directory. */
   readonly #inodes = new Map<Node, { key: string; nlink: number }>();
-  readonly #hashedInodes = new Map<string, Node>();
+  /** With `hardlinks`: the job id of each inode's first name, -1 when it has no job. */
+  readonly #hashedInodes = new Map<string, number>();
   readonly #ops: FsOps<D>;
   readonly #o: ReadDirectoryOptions;
   readonly #pool: DigestPool;
@@ -221,20 +224,22 @@ export class Walker<D> {
   /** Queues a regular file of size > 0 for its digest (empty files get nothing, as in C). */
   #submit(node: Node, stat: Stat, hashPath: Uint8Array): void {
     const type = node.mode & S_IFMT;
+    let key: string | null = null;
     if (this.#o.hardlinks && stat.nlink > 1 && type !== S_IFDIR) {
-      const key = inodeKey(stat);
+      key = inodeKey(stat);
       this.#inodes.set(node, { key, nlink: stat.nlink });
       // One digest per inode: later names share the first name's job.
       const first = this.#hashedInodes.get(key);
       if (first !== undefined) {
-        const id = this.jobs.get(first);
-        if (id !== undefined) this.jobs.set(node, id);
+        if (first >= 0) this.jobAliases.set(node, first);
         return;
       }
-      this.#hashedInodes.set(key, node);
+      this.#hashedInodes.set(key, -1);
     }
     if (type !== S_IFREG || node.size === 0n) return;
-    this.jobs.set(node, this.#pool.submit(hashPath.slice(), node.size));
+    const id = this.#pool.submit(hashPath.slice(), node.size);
+    this.jobNodes[id] = node;
+    if (key !== null) this.#hashedInodes.set(key, id);
     this.#bytes += Number(node.size);
     this.#progress.setTotals(this.#pool.size, this.#bytes, false);
   }
