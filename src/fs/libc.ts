@@ -9,36 +9,24 @@
  * @module
  */
 import { EINTR, ENOSPC, ENOSYS, SysError } from "./errno.ts";
+import { AT_SYMLINK_NOFOLLOW, O_CLOEXEC } from "./fcntl.ts";
 import { lazyLibc } from "./_libc_open.ts";
 
-/** `AT_FDCWD` (linux/fcntl.h). */
-export const AT_FDCWD = -100;
-/** `AT_SYMLINK_NOFOLLOW` (linux/fcntl.h). */
-export const AT_SYMLINK_NOFOLLOW = 0x100;
-/** `AT_EMPTY_PATH` (linux/fcntl.h): with an empty path, act on the descriptor itself. */
-export const AT_EMPTY_PATH = 0x1000;
-/** `O_RDONLY` (asm-generic/fcntl.h). */
-export const O_RDONLY = 0;
-/** `O_WRONLY` (asm-generic/fcntl.h). */
-export const O_WRONLY = 1;
-/** `O_RDWR` (asm-generic/fcntl.h). */
-export const O_RDWR = 2;
-/** `O_CREAT` (asm-generic/fcntl.h). */
-export const O_CREAT = 0o100;
-/** `O_EXCL` (asm-generic/fcntl.h). */
-export const O_EXCL = 0o200;
-/** `O_TRUNC` (asm-generic/fcntl.h). */
-export const O_TRUNC = 0o1000;
-/** `O_CLOEXEC` (asm-generic/fcntl.h). */
-export const O_CLOEXEC = 0o2000000;
-/** `O_PATH` (asm-generic/fcntl.h). */
-export const O_PATH = 0o10000000;
-
-const ARM = Deno.build.arch === "aarch64";
-/** `O_DIRECTORY`: arm64 has its own value (arch/arm64/include/uapi/asm/fcntl.h). */
-export const O_DIRECTORY = ARM ? 0o40000 : 0o200000;
-/** `O_NOFOLLOW`: arm64 has its own value (arch/arm64/include/uapi/asm/fcntl.h). */
-export const O_NOFOLLOW = ARM ? 0o100000 : 0o400000;
+export {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  O_CLOEXEC,
+  O_CREAT,
+  O_DIRECTORY,
+  O_EXCL,
+  O_NOFOLLOW,
+  O_PATH,
+  O_RDONLY,
+  O_RDWR,
+  O_TRUNC,
+  O_WRONLY,
+} from "./fcntl.ts";
 
 /** `DT_UNKNOWN`, `DT_CHR`, `DT_DIR`, `DT_BLK` (dirent.h). */
 export const DT_UNKNOWN = 0;

@@ -15,6 +15,7 @@
  * @module
  */
 import { SysError } from "./errno.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, O_CLOEXEC, O_DIRECTORY, O_PATH, O_RDONLY } from "./fcntl.ts";
 import { lazyLibc } from "./_libc_open.ts";
 
 /** `__NR_open_tree` (asm-generic/unistd.h; same on all architectures). */
@@ -48,30 +49,22 @@ export const MOUNT_ATTR_RDONLY = 0x1;
 export const MOUNT_ATTR_IDMAP = 0x100000;
 /** `MOUNT_ATTR_SIZE_VER0`: `sizeof(struct mount_attr)` (linux/mount.h). */
 const MOUNT_ATTR_SIZE_VER0 = 32;
-/** `AT_FDCWD` (linux/fcntl.h). */
-export const AT_FDCWD = -100;
-/** `AT_EMPTY_PATH` (linux/fcntl.h). */
-export const AT_EMPTY_PATH = 0x1000;
 /** `MS_RDONLY` (linux/mount.h). */
 export const MS_RDONLY = 1;
 /** `MS_SILENT` (linux/mount.h). */
 export const MS_SILENT = 32768;
 /** `MNT_DETACH` (linux/fs.h). */
 export const MNT_DETACH = 2;
-/** `O_RDONLY`, `O_RDWR`, `O_CLOEXEC`, `O_NOCTTY` (asm-generic/fcntl.h). */
-export const O_RDONLY = 0;
-export const O_RDWR = 2;
-export const O_NOCTTY = 0o400;
-export const O_CLOEXEC = 0o2000000;
-/** `O_PATH` (asm-generic/fcntl.h). */
-export const O_PATH = 0o10000000;
-/**
- * `O_DIRECTORY`: arm64 has its own value (arch/arm64/include/uapi/asm/fcntl.h). The `typeof`
- * guard keeps this module importable outside Deno (mod.ts re-exports the mount API).
- */
-export const O_DIRECTORY = typeof Deno !== "undefined" && Deno.build.arch === "aarch64"
-  ? 0o40000
-  : 0o200000;
+export {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  O_CLOEXEC,
+  O_DIRECTORY,
+  O_NOCTTY,
+  O_PATH,
+  O_RDONLY,
+  O_RDWR,
+} from "./fcntl.ts";
 
 /** `LOOP_CTL_GET_FREE` (linux/loop.h). */
 export const LOOP_CTL_GET_FREE = 0x4c82n;
