@@ -17,7 +17,14 @@ export class ByteArena {
     this.#slab = new Uint8Array(slabSize);
   }
 
-  /** A zeroed view of `n` bytes; larger than a slab gets its own buffer. */
+  /** A view holding a copy of `bytes` (names, digests, payloads of a large tree). */
+  copy(bytes: Uint8Array): Uint8Array {
+    const out = this.alloc(bytes.length);
+    out.set(bytes);
+    return out;
+  }
+
+  /** A zeroed view of `n` bytes; larger than a quarter slab gets its own buffer. */
   alloc(n: number): Uint8Array {
     if (n > this.#slabSize / 4) return new Uint8Array(n);
     if (this.#pos + n > this.#slab.length) {

@@ -8,7 +8,7 @@
  * @module
  */
 import { errnoOfName, strerrorText, SysError } from "./errno.ts";
-import { ByteArena } from "./_arena.ts";
+import { ByteArena } from "../../spec/bytes/byte_arena.ts";
 import * as libc from "./libc.ts";
 import type { DirEntry, Stat } from "./libc.ts";
 
@@ -53,7 +53,7 @@ function hasUserPrefix(key: Uint8Array): boolean {
 }
 
 /** The libc backend; handles are directory file descriptors. Names are copied into `arena`. */
-export function ffiOps(arena: ByteArena = new ByteArena()): FsOps<number> {
+export function ffiOps(arena: ByteArena = new ByteArena(64 * 1024)): FsOps<number> {
   const direntBuf = new Uint8Array(DIRENT_BUF_SIZE);
   const linkBuf = new Uint8Array(libc.READLINK_MAX);
   const at = (dir: number | null) => dir ?? libc.AT_FDCWD;
@@ -119,7 +119,7 @@ const NOT_UTF8 = "Name is not valid UTF-8 (run with --allow-ffi to read it)";
  * lossily, so a U+FFFD means the real bytes are lost and we refuse). It has no xattrs and no
  * nanoseconds: `mtimeNsec` is always 0 and {@link FsOps.xattrs} throws.
  */
-export function denoOps(arena: ByteArena = new ByteArena()): FsOps<string> {
+export function denoOps(arena: ByteArena = new ByteArena(64 * 1024)): FsOps<string> {
   const dec = new TextDecoder("utf-8", { fatal: true });
   const enc = new TextEncoder();
   const text = (name: Uint8Array) => {

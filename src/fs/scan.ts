@@ -12,7 +12,7 @@
  */
 import { objectPathOf } from "../../spec/fsverity/object_path.ts";
 import { type Node, S_IFDIR, S_IFMT, S_IFREG } from "../../spec/tree/node.ts";
-import { ByteArena } from "./_arena.ts";
+import { ByteArena } from "../../spec/bytes/byte_arena.ts";
 import { DigestPool } from "./digest_pool.ts";
 import { EINVAL, SysError } from "./errno.ts";
 import { denoOps, ffiOps } from "./fs_ops.ts";
@@ -91,7 +91,7 @@ export async function readDirectoryTree(
     onProgress: (files, bytes) => progress.addHashed(files, bytes),
   });
   try {
-    const arena = new ByteArena();
+    const arena = new ByteArena(64 * 1024);
     const walker = useFfi
       ? new Walker(ffiOps(arena), options, pool, progress)
       : new Walker(denoOps(arena), options, pool, progress);
