@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { median, type RunStats, timed } from "./_measure.ts";
 import { parseArgs } from "node:util";
 
 const repo = new URL("..", import.meta.url).pathname;
@@ -31,24 +32,6 @@ const { values, positionals } = parseArgs({
 });
 const runs = Number(values.runs);
 const command = values.command!;
-
-/** Runs `cmd` with stdout to /dev/null; returns wall ms and peak RSS (MB, via /usr/bin/time). */
-async function run(cmd: string[]) {
-  const timeBin = "/usr/bin/time";
-  const hasTime = await Deno.stat(timeBin).then(() => true, () => false);
-  const argv = hasTime ? [timeBin, "-f", "%M %U %S", ...cmd] : cmd;
-  const t0 = performance.now();
-  const out = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const wall = performance.now() - t0;
-  const lines = new TextDecoder().decode(out.stderr).trim().split("\n");
-  if (!out.success) throw new Error(`${cmd.join(" ")} failed: ${lines.join(" ")}`);
-  const [rss, user, sys] = (hasTime ? lines[lines.length - 1]! : "NaN 0 0").split(" ").map(Number);
-  return { wall, rssMb: rss! / 1024, cpu: 1000 * (user! + sys!) };
-}
 
 /** The stdout of `cmd`. */
 async function output(cmd: string[]): Promise<Uint8Array> {
@@ -71,11 +54,6 @@ async function ensureImage(): Promise<string> {
   return img;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 const image = positionals[0] ?? await ensureImage();
 // The flags of the composefs-info task.
 const ours = [
@@ -89,17 +67,17 @@ const theirs = [`${oracle}/composefs-info`];
 const size = (await Deno.stat(image)).size;
 console.log(`image: ${image} (${(size / 1048576).toFixed(1)} MiB), ${command}, ${runs} runs each`);
 
+// Wall and CPU in ms, peak RSS in MB, one entry per run.
 const c = { wall: [] as number[], rss: [] as number[], cpu: [] as number[] };
 const t = { wall: [] as number[], rss: [] as number[], cpu: [] as number[] };
+const record = (into: typeof c, r: RunStats) => {
+  into.wall.push(1000 * r.wallS);
+  into.cpu.push(1000 * r.cpuS);
+  into.rss.push(r.maxRssKiB / 1024);
+};
 for (let i = 0; i < runs; i++) {
-  const rc = await run([...theirs, command, image]);
-  c.wall.push(rc.wall);
-  c.rss.push(rc.rssMb);
-  c.cpu.push(rc.cpu);
-  const rt = await run([...ours, command, image]);
-  t.wall.push(rt.wall);
-  t.rss.push(rt.rssMb);
-  t.cpu.push(rt.cpu);
+  record(c, await timed([...theirs, command, image]));
+  record(t, await timed([...ours, command, image]));
 }
 const cOut = await output([...theirs, command, image]);
 const ourOut = await output([...ours, command, image]);

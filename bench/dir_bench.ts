@@ -12,13 +12,9 @@
  *
  * @module
  */
+import { medianStats, type RunStats, sameFile, timed } from "./_measure.ts";
 
-/** One measured run. */
-export interface RunStats {
-  wallS: number;
-  cpuS: number;
-  maxRssKiB: number;
-}
+export type { RunStats } from "./_measure.ts";
 
 /** Medians of each tool on one source. */
 export interface SourceResult {
@@ -26,39 +22,6 @@ export interface SourceResult {
   c: RunStats;
   ours: RunStats;
   identical: boolean;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** Runs `cmd` under GNU time; returns its wall, CPU and peak RSS. */
-async function timed(cmd: string[]): Promise<RunStats> {
-  const r = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "CFSBENCH %e %U %S %M", ...cmd],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const err = new TextDecoder().decode(r.stderr);
-  const line = err.split("\n").find((l) => l.startsWith("CFSBENCH "));
-  if (!r.success || line === undefined) throw new Error(`${cmd.join(" ")} failed:\n${err}`);
-  const [wall, user, sys, rss] = line.split(" ").slice(1).map(Number);
-  return { wallS: wall!, cpuS: user! + sys!, maxRssKiB: rss! };
-}
-
-function medianStats(runs: RunStats[]): RunStats {
-  return {
-    wallS: median(runs.map((r) => r.wallS)),
-    cpuS: median(runs.map((r) => r.cpuS)),
-    maxRssKiB: median(runs.map((r) => r.maxRssKiB)),
-  };
-}
-
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = [await Deno.readFile(a), await Deno.readFile(b)];
-  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 /** Benchmarks one source; `runs` alternating runs of each tool after one warm-up each. */

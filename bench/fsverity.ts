@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { median } from "./_measure.ts";
 import { FsVerityHasher } from "../spec/fsverity/merkle.ts";
 import { nodeSha256 } from "../src/crypto/sha256.ts";
 
@@ -75,11 +76,6 @@ export async function benchFsverity(mib = 256, runs = 5): Promise<FsverityBenchR
   const after = await timeOpenssl(3);
   const opensslMBps = [before, after].filter((x): x is number => x !== undefined);
   return { size: data.length, oursMBps, opensslMBps };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 if (import.meta.main) {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { medianStats, type RunStats, sameFile, timed } from "./_measure.ts";
 import { parseArgs } from "node:util";
 
 const repo = new URL("..", import.meta.url).pathname;
@@ -24,39 +25,16 @@ const { values, positionals } = parseArgs({
 });
 const runs = Number(values.runs);
 
-async function run(cmd: string[], env: Record<string, string> = {}) {
-  const timeBin = "/usr/bin/time";
-  const hasTime = await Deno.stat(timeBin).then(() => true, () => false);
-  const argv = hasTime ? [timeBin, "-f", "%M", ...cmd] : cmd;
-  const t0 = performance.now();
-  const out = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    env,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const wall = performance.now() - t0;
-  const err = new TextDecoder().decode(out.stderr).trim().split("\n");
-  if (!out.success) throw new Error(`${cmd.join(" ")} failed: ${err.join(" ")}`);
-  const rssKb = hasTime ? Number(err[err.length - 1]) : NaN;
-  return { wall, rssMb: rssKb / 1024 };
-}
-
 async function ensureUsrDump(): Promise<string> {
   const dump = `${cache}/usr.dump`;
   if (await Deno.stat(dump).then(() => true, () => false)) return dump;
   await Deno.mkdir(cache, { recursive: true });
   console.error("making the /usr dump once (the C tool hashes every file; this takes a while)");
   const img = `${cache}/usr.c.img`;
-  await run([`${oracle}/mkcomposefs`, "/usr", img]);
+  await timed([`${oracle}/mkcomposefs`, "/usr", img]);
   const out = await new Deno.Command(`${oracle}/composefs-info`, { args: ["dump", img] }).output();
   await Deno.writeFile(dump, out.stdout);
   return dump;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 const dump = positionals[0] ?? await ensureUsrDump();
@@ -75,23 +53,24 @@ const ours = [
 const lines = new TextDecoder().decode(await Deno.readFile(dump)).split("\n").length - 1;
 console.log(`dump: ${dump} (${lines} entries), ${runs} runs each, alternating`);
 
-const c = { wall: [] as number[], rss: [] as number[] };
-const t = { wall: [] as number[], rss: [] as number[] };
+const c: RunStats[] = [];
+const t: RunStats[] = [];
 for (let i = 0; i < runs; i++) {
-  const rc = await run([`${oracle}/mkcomposefs`, "--from-file", dump, cOut]);
-  c.wall.push(rc.wall);
-  c.rss.push(rc.rssMb);
-  const rt = await run([...ours, "--from-file", dump, ourOut]);
-  t.wall.push(rt.wall);
-  t.rss.push(rt.rssMb);
+  c.push(await timed([`${oracle}/mkcomposefs`, "--from-file", dump, cOut]));
+  t.push(await timed([...ours, "--from-file", dump, ourOut]));
 }
-const same = (await new Deno.Command("cmp", { args: ["-s", cOut, ourOut] }).output()).success;
+const same = await sameFile(cOut, ourOut);
 await Deno.remove(tmp, { recursive: true });
 
-const f = (x: number) => x.toFixed(0);
-console.log(`C:    wall ${f(median(c.wall))} ms, peak RSS ${f(median(c.rss))} MB`);
-console.log(`ours: wall ${f(median(t.wall))} ms, peak RSS ${f(median(t.rss))} MB`);
+const [mc, mt] = [medianStats(c), medianStats(t)];
+const show = (r: RunStats) =>
+  `wall ${(1000 * r.wallS).toFixed(0)} ms, cpu ${(1000 * r.cpuS).toFixed(0)} ms, ` +
+  `peak RSS ${(r.maxRssKiB / 1024).toFixed(0)} MiB`;
+console.log(`C:    ${show(mc)}`);
+console.log(`ours: ${show(mt)}`);
 console.log(
-  `ratio ours/C: wall ${(median(t.wall) / median(c.wall)).toFixed(2)}x, ` +
-    `peak RSS ${(median(t.rss) / median(c.rss)).toFixed(2)}x; images identical: ${same}`,
+  `ratio ours/C: wall ${(mt.wallS / mc.wallS).toFixed(2)}x, cpu ${
+    (mt.cpuS / mc.cpuS).toFixed(2)
+  }x, ` +
+    `peak RSS ${(mt.maxRssKiB / mc.maxRssKiB).toFixed(2)}x; images identical: ${same}`,
 );

@@ -15,30 +15,7 @@
  * @module
  */
 
-interface Timing {
-  wallS: number;
-  cpuS: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** Runs `cmd` under GNU time; returns its wall and CPU time. */
-async function timed(cmd: string[]): Promise<Timing> {
-  const r = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "CFSBENCH %e %U %S", ...cmd],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const err = new TextDecoder().decode(r.stderr);
-  const line = err.split("\n").find((l) => l.startsWith("CFSBENCH "));
-  if (!r.success || line === undefined) throw new Error(`${cmd.join(" ")} failed:\n${err}`);
-  const [wall, user, sys] = line.split(" ").slice(1).map(Number);
-  return { wallS: wall!, cpuS: user! + sys! };
-}
+import { median, type RunStats as Timing, sameFile, timed } from "./_measure.ts";
 
 async function run(cmd: string, args: string[]): Promise<void> {
   const r = await new Deno.Command(cmd, { args, stdout: "null", stderr: "inherit" }).output();
@@ -58,11 +35,6 @@ async function listing(store: string): Promise<string> {
     }
   }
   return out.sort().join("\n");
-}
-
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = [await Deno.readFile(a), await Deno.readFile(b)];
-  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 function ratioLine(what: string, c: Timing[], ours: Timing[]): string {
