@@ -6,20 +6,8 @@
  * @module
  */
 import type { ByteReader } from "../bytes/byte_reader.ts";
-import { asciiBytes } from "../bytes/compare.ts";
 import { ErofsFormatError } from "./errors.ts";
-import { EROFS_XATTR_ENTRY_SIZE, xattrEntrySize } from "./xattr.ts";
-
-/** `erofs_xattr_prefixes` of lcfs-erofs-internal.h: the prefix of each name index, 0–6. */
-export const EROFS_XATTR_READ_PREFIXES: readonly Uint8Array[] = [
-  "",
-  "user.",
-  "system.posix_acl_access",
-  "system.posix_acl_default",
-  "trusted.",
-  "lustre.",
-  "security.",
-].map(asciiBytes);
+import { EROFS_XATTR_ENTRY_SIZE, EROFS_XATTR_PREFIX_OF_INDEX, xattrEntrySize } from "./xattr.ts";
 
 /** One stored xattr entry, inline or shared. Byte arrays are views of the image, or copies. */
 export class RawXattr {
@@ -64,7 +52,7 @@ export class RawXattr {
   /** Prefix + suffix, as C rebuilds the name (a copy; may hold NUL bytes). */
   get key(): Uint8Array {
     if (this.#key === undefined) {
-      const prefix = EROFS_XATTR_READ_PREFIXES[this.index]!;
+      const prefix = EROFS_XATTR_PREFIX_OF_INDEX[this.index]!;
       const key = new Uint8Array(prefix.length + this.nameLen);
       key.set(prefix);
       key.set(this.suffix, prefix.length);
@@ -108,7 +96,7 @@ export function readXattrEntry(
       { offset: at, structure, nid },
     );
   }
-  if (x.index >= EROFS_XATTR_READ_PREFIXES.length) {
+  if (x.index >= EROFS_XATTR_PREFIX_OF_INDEX.length) {
     // C's erofs_get_xattr_name fails with EINVAL on an unknown index.
     throw new ErofsFormatError("EINVAL", `Unknown name index ${x.index}`, {
       offset: at + 1,

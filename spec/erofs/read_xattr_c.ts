@@ -19,7 +19,8 @@ import {
   XATTR_NAME_MAX,
 } from "../tree/node.ts";
 import { ErofsFormatError } from "./errors.ts";
-import { EROFS_XATTR_READ_PREFIXES, type RawXattr } from "./read_xattr.ts";
+import type { RawXattr } from "./read_xattr.ts";
+import { EROFS_XATTR_PREFIX_OF_INDEX } from "./xattr.ts";
 
 const OVERLAY = asciiBytes("trusted.overlay.");
 const ESCAPE = asciiBytes("trusted.overlay.overlay.");
@@ -85,7 +86,7 @@ const sharedKeys = new WeakMap<RawXattr, Uint8Array>();
 function cKey(x: RawXattr, image: Uint8Array): Uint8Array {
   const memo = x.shared ? sharedKeys.get(x) : undefined;
   if (memo !== undefined) return memo;
-  const prefix = EROFS_XATTR_READ_PREFIXES[x.index]!;
+  const prefix = EROFS_XATTR_PREFIX_OF_INDEX[x.index]!;
   let n = x.nameLen;
   const z = image.subarray(x.nameOffset, x.nameOffset + n).indexOf(0);
   if (z >= 0) n = z;
@@ -110,7 +111,7 @@ function nameByte(image: Uint8Array, x: RawXattr, prefix: Uint8Array, i: number)
 
 /** The C name starts with `target` (which has no NUL). */
 function nameStarts(image: Uint8Array, x: RawXattr, target: Uint8Array): boolean {
-  const prefix = EROFS_XATTR_READ_PREFIXES[x.index]!;
+  const prefix = EROFS_XATTR_PREFIX_OF_INDEX[x.index]!;
   if (prefix.length + x.nameLen < target.length) return false;
   for (let i = 0; i < target.length; i++) {
     if (nameByte(image, x, prefix, i) !== target[i]) return false;
@@ -121,7 +122,7 @@ function nameStarts(image: Uint8Array, x: RawXattr, target: Uint8Array): boolean
 /** The C name (cut at its first NUL) equals `target`. */
 function nameIs(image: Uint8Array, x: RawXattr, target: Uint8Array): boolean {
   if (!nameStarts(image, x, target)) return false;
-  const prefix = EROFS_XATTR_READ_PREFIXES[x.index]!;
+  const prefix = EROFS_XATTR_PREFIX_OF_INDEX[x.index]!;
   const n = prefix.length + x.nameLen;
   return n === target.length || nameByte(image, x, prefix, target.length) === 0;
 }

@@ -90,21 +90,35 @@ export function xattrEntrySize(suffixLen: number, valueLen: number): number {
 }
 
 /**
- * The short prefixes, tried in this order, first match wins. C composefs never uses
- * `lustre.` (index 5) and matches the ACL names as plain prefixes.
+ * `erofs_xattr_prefixes` (lcfs-erofs-internal.h): the prefix of each name index, 0–6, for
+ * reading. Index 5 (`lustre.`) is never written by composefs.
+ */
+export const EROFS_XATTR_PREFIX_OF_INDEX: readonly Uint8Array[] = [
+  "",
+  "user.",
+  "system.posix_acl_access",
+  "system.posix_acl_default",
+  "trusted.",
+  "lustre.",
+  "security.",
+].map(asciiBytes);
+
+/**
+ * The short prefixes the writer tries, in this order, first match wins. C composefs never uses
+ * `lustre.` and matches the ACL names as plain prefixes.
  */
 export const EROFS_XATTR_PREFIXES: ReadonlyArray<{ index: number; prefix: Uint8Array }> = [
-  { index: EROFS_XATTR_INDEX_USER, prefix: asciiBytes("user.") },
-  { index: EROFS_XATTR_INDEX_POSIX_ACL_ACCESS, prefix: asciiBytes("system.posix_acl_access") },
-  { index: EROFS_XATTR_INDEX_POSIX_ACL_DEFAULT, prefix: asciiBytes("system.posix_acl_default") },
-  { index: EROFS_XATTR_INDEX_TRUSTED, prefix: asciiBytes("trusted.") },
-  { index: EROFS_XATTR_INDEX_SECURITY, prefix: asciiBytes("security.") },
-];
+  EROFS_XATTR_INDEX_USER,
+  EROFS_XATTR_INDEX_POSIX_ACL_ACCESS,
+  EROFS_XATTR_INDEX_POSIX_ACL_DEFAULT,
+  EROFS_XATTR_INDEX_TRUSTED,
+  EROFS_XATTR_INDEX_SECURITY,
+].map((index) => ({ index, prefix: EROFS_XATTR_PREFIX_OF_INDEX[index]! }));
 
 /** The entry for keys that match no short prefix: index 0, the whole key is stored. */
 export const EROFS_XATTR_NO_PREFIX: { index: number; prefix: Uint8Array } = Object.freeze({
   index: 0,
-  prefix: new Uint8Array(0),
+  prefix: EROFS_XATTR_PREFIX_OF_INDEX[0]!,
 });
 
 /**
@@ -114,20 +128,4 @@ export const EROFS_XATTR_NO_PREFIX: { index: number; prefix: Uint8Array } = Obje
 export function findXattrPrefix(key: Uint8Array): { index: number; prefix: Uint8Array } {
   for (const p of EROFS_XATTR_PREFIXES) if (startsWith(key, p.prefix)) return p;
   return EROFS_XATTR_NO_PREFIX;
-}
-
-/** Splits a key into its prefix index (0 for none) and the stored suffix (a view). */
-export function splitXattrKey(key: Uint8Array): { index: number; suffix: Uint8Array } {
-  for (const p of EROFS_XATTR_PREFIXES) {
-    if (startsWith(key, p.prefix)) {
-      return { index: p.index, suffix: key.subarray(p.prefix.length) };
-    }
-  }
-  return { index: 0, suffix: key };
-}
-
-/** The prefix bytes for a name index, or undefined for an index composefs does not write. */
-export function xattrPrefixOf(index: number): Uint8Array | undefined {
-  if (index === 0) return new Uint8Array(0);
-  return EROFS_XATTR_PREFIXES.find((p) => p.index === index)?.prefix;
 }
