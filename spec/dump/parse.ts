@@ -8,15 +8,14 @@ import { ByteArena } from "../bytes/byte_arena.ts";
 import { ComposefsLimitError } from "../tree/errors.ts";
 import {
   createNode,
+  isValidFileType,
   type Node,
   S_IFBLK,
   S_IFCHR,
   S_IFDIR,
-  S_IFIFO,
   S_IFLNK,
   S_IFMT,
   S_IFREG,
-  S_IFSOCK,
   setXattr,
 } from "../tree/node.ts";
 import { DumpSyntaxError, latin1String } from "./errors.ts";
@@ -192,7 +191,7 @@ function parseLine(p: LineParser, buf: Uint8Array, ls: number, le: number, escap
   if (isHardlink) ms++;
   const mode = toU32(integer(buf, ms, me, 8));
   const type = mode & S_IFMT;
-  if (!isValidType(type)) {
+  if (!isValidFileType(type)) {
     throw new DumpSyntaxError("EINVALMODE", `Invalid mode ${mode.toString(8)}`);
   }
 
@@ -386,11 +385,6 @@ function resolveHardlinks(p: LineParser): void {
     // The target keeps the NLINK of its own line (C bumps it and puts it back).
     fx.node.linkTo = target;
   }
-}
-
-function isValidType(type: number): boolean {
-  return type === S_IFREG || type === S_IFDIR || type === S_IFLNK || type === S_IFBLK ||
-    type === S_IFCHR || type === S_IFSOCK || type === S_IFIFO;
 }
 
 function integer(buf: Uint8Array, start: number, end: number, base: 8 | 10): number | bigint {

@@ -12,6 +12,7 @@ import { ComposefsLimitError } from "../tree/errors.ts";
 import {
   createNode,
   getXattr,
+  isValidFileType,
   type Node,
   nodePath,
   resolveLink,
@@ -81,7 +82,6 @@ const X = asciiBytes("x");
 const Y = asciiBytes("y");
 /** fs-verity metacopy header: version 0, length 36, flags 0, FS_VERITY_HASH_ALG_SHA256. */
 const METACOPY_HEADER = [0, 36, 0, 1];
-const VALID_TYPES = new Set([0o140000, 0o120000, 0o100000, 0o060000, 0o040000, 0o020000, 0o010000]);
 
 /** ilog2 of a positive integer below 2^64 held in a bigint. */
 function bitLength(x: bigint): number {
@@ -126,7 +126,7 @@ function fail(
 /** Checks a node as `lcfs_node_validate` does, and ours beyond it; returns its stored size. */
 function validateNode(n: Node): bigint {
   const type = n.mode & S_IFMT;
-  if (!VALID_TYPES.has(type)) fail("EINVAL", n, `invalid file type in mode ${n.mode.toString(8)}`);
+  if (!isValidFileType(type)) fail("EINVAL", n, `invalid file type in mode ${n.mode.toString(8)}`);
   if (n.children.length > 0 && type !== S_IFDIR) {
     fail("EINVAL", n, "only directories can have children");
   }

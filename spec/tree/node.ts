@@ -143,6 +143,13 @@ const EMPTY = new Uint8Array(0);
 const NO_XATTRS = Object.freeze([]) as unknown as Xattr[];
 const NO_CHILDREN = Object.freeze([]) as unknown as Node[];
 
+/** Whether a mode's type is one C's `lcfs_validate_mode` accepts (the seven file types). */
+export function isValidFileType(mode: number): boolean {
+  const type = mode & S_IFMT;
+  return type === S_IFREG || type === S_IFDIR || type === S_IFLNK || type === S_IFBLK ||
+    type === S_IFCHR || type === S_IFSOCK || type === S_IFIFO;
+}
+
 /** The file type bits of a mode. */
 export function fileType(mode: number): number {
   return mode & S_IFMT;
