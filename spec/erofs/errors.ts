@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { STRERROR } from "../tree/errors.ts";
 
 /**
  * The errno C's `lcfs_load_node_from_image` reports for the same image, so the command line can
@@ -16,14 +17,8 @@ export type ErofsErrno =
   | "ENAMETOOLONG"
   | "EEXIST";
 
-/** C's `strerror` text for each {@link ErofsErrno}. */
-export const EROFS_STRERROR: Readonly<Record<ErofsErrno, string>> = {
-  EINVAL: "Invalid argument",
-  ENOTSUP: "Operation not supported",
-  ERANGE: "Numerical result out of range",
-  ENAMETOOLONG: "File name too long",
-  EEXIST: "File exists",
-};
+/** C's `strerror` text for each {@link ErofsErrno} (the one table, in spec/tree/errors.ts). */
+export const EROFS_STRERROR: Readonly<Record<ErofsErrno, string>> = STRERROR;
 
 /** Where in the image a problem was found. */
 export interface ErofsErrorSite {

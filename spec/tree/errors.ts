@@ -4,9 +4,10 @@
  * @module
  */
 
-/** The errno names the C library reports for tree and writer failures. */
+/** The errno names the C library reports for tree, writer and image-reader failures. */
 export type ComposefsErrno =
   | "EINVAL"
+  | "ENOTSUP"
   | "ENAMETOOLONG"
   | "EEXIST"
   | "ENOTDIR"
@@ -18,6 +19,7 @@ export type ComposefsErrno =
 /** C's `strerror` text for each errno, used where we must print what the C tool prints. */
 export const STRERROR: Readonly<Record<ComposefsErrno, string>> = {
   EINVAL: "Invalid argument",
+  ENOTSUP: "Operation not supported",
   ENAMETOOLONG: "File name too long",
   EEXIST: "File exists",
   ENOTDIR: "Not a directory",
