@@ -37,6 +37,11 @@ export interface ImagePlan {
   readonly tail: Uint32Array;
   /** First data block of each inode, relative to the start of the data area. */
   readonly firstBlock: Float64Array;
+  /**
+   * For directory `i`, the entry index where each dirent chunk starts (full blocks, then the
+   * tail when it stays inline); null for other inodes.
+   */
+  readonly direntChunkStarts: (number[] | null)[];
   readonly inodesEnd: number;
   readonly dataStart: number;
   readonly totalDataBlocks: number;
@@ -75,7 +80,11 @@ export function splitDirentChunks(
 }
 
 /** n_blocks and tail before placement (`compute_erofs_inode_size`). */
-function dataShape(tree: PreparedTree, i: number): [number, number] {
+function dataShape(
+  tree: PreparedTree,
+  i: number,
+  chunkStarts: (number[] | null)[],
+): [number, number] {
   const type = tree.mode[i]! & S_IFMT;
   const n = tree.nodes[i]!;
   if (type === S_IFDIR) {
@@ -84,6 +93,7 @@ function dataShape(tree: PreparedTree, i: number): [number, number] {
       tree.entryStart[i]!,
       tree.entryStart[i + 1]!,
     );
+    chunkStarts[i] = starts;
     // Never inline more than half a block.
     return lastSize > LCFS_MAX_INLINE_TAIL ? [starts.length, 0] : [starts.length - 1, lastSize];
   }
@@ -135,12 +145,13 @@ export function planLayout(tree: PreparedTree): ImagePlan {
   const nBlocksOf = new Uint32Array(count);
   const tailOf = new Uint32Array(count);
   const firstBlock = new Float64Array(count);
+  const direntChunkStarts: (number[] | null)[] = new Array(count).fill(null);
   let pos = LCFS_INODES_START;
   let dataBlocks = 0;
 
   for (let i = 0; i < count; i++) {
     const type = tree.mode[i]! & S_IFMT;
-    let [nBlocks, tail] = dataShape(tree, i);
+    let [nBlocks, tail] = dataShape(tree, i, direntChunkStarts);
     const isCompact = fitsCompact(tree, i, nBlocks * EROFS_BLKSIZ + tail);
     const inodeSize = isCompact ? EROFS_INODE_COMPACT_SIZE : EROFS_INODE_EXTENDED_SIZE;
     const xsize = xattrBodySize(tree.xattrs[i]!, shared.refs[i]!);
@@ -213,6 +224,7 @@ export function planLayout(tree: PreparedTree): ImagePlan {
     nBlocks: nBlocksOf,
     tail: tailOf,
     firstBlock,
+    direntChunkStarts,
     inodesEnd,
     dataStart,
     totalDataBlocks: dataBlocks,

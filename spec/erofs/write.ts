@@ -46,7 +46,7 @@ import {
 import { encodeErofsDirent, EROFS_DIRENT_SIZE } from "./dirent.ts";
 import { encodeLcfsErofsHeader } from "./header.ts";
 import { encodeErofsInodeCompact, encodeErofsInodeExtended, makeIFormat } from "./inode.ts";
-import { type ImagePlan, planLayout, splitDirentChunks } from "./layout.ts";
+import { type ImagePlan, planLayout } from "./layout.ts";
 import { computeChunking, contentOf, isExternalFile, prepareTree } from "./prepare.ts";
 import { encodeErofsSuperBlock } from "./superblock.ts";
 import type { VersionOptions } from "./version.ts";
@@ -116,11 +116,9 @@ function writeDirentChunk(w: ByteWriter, plan: ImagePlan, from: number, to: numb
   for (let e = from; e < to; e++) w.raw(entryName[e]!);
 }
 
-/** The dirent chunks of directory `i`: each chunk's first entry, and the end. */
+/** The dirent chunks of directory `i`, as the layout split them: each one's first entry. */
 function direntChunks(plan: ImagePlan, i: number): { starts: number[]; end: number } {
-  const { entryName, entryStart } = plan.tree;
-  const end = entryStart[i + 1]!;
-  return { starts: splitDirentChunks(entryName, entryStart[i]!, end).starts, end };
+  return { starts: plan.direntChunkStarts[i]!, end: plan.tree.entryStart[i + 1]! };
 }
 
 function inodeSizeField(plan: ImagePlan, i: number, nBlocks: number, tail: number): bigint {
