@@ -15,7 +15,7 @@ import {
 } from "./constants.ts";
 import { EROFS_DIRENT_SIZE } from "./dirent.ts";
 import { EROFS_INODE_COMPACT_SIZE, EROFS_INODE_EXTENDED_SIZE } from "./inode.ts";
-import { computeChunking, contentOf, type PreparedTree } from "./prepare.ts";
+import { computeChunking, contentOf, inodeXattrs, type PreparedTree } from "./prepare.ts";
 import { planSharedXattrs, type SharedXattrPlan } from "./shared_xattrs.ts";
 import { EROFS_SUPER_BLOCK_SIZE } from "./superblock.ts";
 import { EROFS_XATTR_IBODY_HEADER_SIZE, findXattrPrefix, xattrEntrySize } from "./xattr.ts";
@@ -137,7 +137,7 @@ function xattrBodySize(xattrs: Xattr[], refs: Int32Array | null): number {
 /** Plans the whole image for a prepared tree. */
 export function planLayout(tree: PreparedTree): ImagePlan {
   const count = tree.nodes.length;
-  const shared = planSharedXattrs(tree.xattrs);
+  const shared = planSharedXattrs(count, (i) => inodeXattrs(tree, i));
   const offset = new Float64Array(count);
   const ipad = new Uint32Array(count);
   const compact = new Uint8Array(count);
@@ -154,7 +154,7 @@ export function planLayout(tree: PreparedTree): ImagePlan {
     let [nBlocks, tail] = dataShape(tree, i, direntChunkStarts);
     const isCompact = fitsCompact(tree, i, nBlocks * EROFS_BLKSIZ + tail);
     const inodeSize = isCompact ? EROFS_INODE_COMPACT_SIZE : EROFS_INODE_EXTENDED_SIZE;
-    const xsize = xattrBodySize(tree.xattrs[i]!, shared.refs[i]!);
+    const xsize = xattrBodySize(inodeXattrs(tree, i), shared.refs[i]!);
     if (xsize > EROFS_XATTR_IBODY_HEADER_SIZE + 4 * 0xfffe) {
       throw new ComposefsLimitError("EINVAL", "xattrs of one inode exceed i_xattr_icount");
     }

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { ByteArena } from "../bytes/byte_arena.ts";
 import { asciiBytes, compareBytes, startsWith } from "../bytes/compare.ts";
 import { ComposefsLimitError } from "../tree/errors.ts";
 import {
@@ -46,8 +45,18 @@ export interface PreparedTree {
   readonly nlink: Uint32Array;
   /** Size after the rewrite: 0 for whiteouts, the target length for symlinks. */
   readonly size: bigint[];
-  /** Xattrs after the rewrite, sorted by key. */
+  /**
+   * Xattrs after the rewrite, sorted by key, except the two that every external file gets
+   * (see {@link overlayXattrs}); {@link inodeXattrs} gives the full list.
+   */
   readonly xattrs: Xattr[][];
+  /**
+   * Per inode, {@link OVERLAY_METACOPY} and {@link OVERLAY_REDIRECT} bits: the rewrite gives an
+   * external file `trusted.overlay.metacopy` (from its digest) and `trusted.overlay.redirect`
+   * (from its payload). Their values are made from the node when needed instead of being stored:
+   * two value views per file were a third of the memory of a large directory build.
+   */
+  readonly overlayXattrs: Uint8Array;
   readonly entryStart: Uint32Array;
   readonly entryName: Uint8Array[];
   /** Inode index of each entry's final target (links resolved). */
@@ -82,6 +91,15 @@ const X = asciiBytes("x");
 const Y = asciiBytes("y");
 /** fs-verity metacopy header: version 0, length 36, flags 0, FS_VERITY_HASH_ALG_SHA256. */
 const METACOPY_HEADER = [0, 36, 0, 1];
+/** {@link PreparedTree.overlayXattrs} bit: the inode has `trusted.overlay.metacopy`. */
+export const OVERLAY_METACOPY = 1;
+/** {@link PreparedTree.overlayXattrs} bit: the inode has `trusted.overlay.redirect`. */
+export const OVERLAY_REDIRECT = 2;
+/**
+ * Below this payload length the two overlay xattrs always fit C's budget and value limit
+ * (79 + 32 + 4097 bytes of 32767), so only longer payloads are checked by setting them.
+ */
+const OVERLAY_SAFE_PAYLOAD = 4096;
 
 /** ilog2 of a positive integer below 2^64 held in a bigint. */
 function bitLength(x: bigint): number {
@@ -274,10 +292,10 @@ function rewriteTree(
   mode: Uint32Array,
   size: bigint[],
   edited: (XattrHolder | undefined)[],
+  overlay: Uint8Array,
   stubs: ReadonlySet<Node>,
 ): void {
   const { nodes } = t;
-  const arena = new ByteArena();
   const edit = (i: number): XattrHolder => (edited[i] ??= editable(nodes[i]!.xattrs));
   const stack: number[] = [0];
   while (stack.length > 0) {
@@ -297,20 +315,14 @@ function rewriteTree(
     }
     const type = n.mode & S_IFMT;
     if (isExternalFile(n.mode, size[i]!, n)) {
-      const r = edit(i);
-      let metacopy: Uint8Array = EMPTY;
-      if (n.digest !== null) {
-        metacopy = arena.alloc(36);
-        metacopy.set(METACOPY_HEADER);
-        metacopy.set(n.digest.subarray(0, 32), 4);
-      }
-      setXattr(r, OVERLAY_XATTR_METACOPY, metacopy);
-      if (n.payload !== null && n.payload.length > 0) {
-        // A literal join: a payload that starts with '/' gives "//…" (C 1.0.8).
-        const redirect = arena.alloc(n.payload.length + 1);
-        redirect[0] = 0x2f;
-        redirect.set(n.payload, 1);
-        setXattr(r, OVERLAY_XATTR_REDIRECT, redirect);
+      const redirect = n.payload !== null && n.payload.length > 0;
+      overlay[i] = OVERLAY_METACOPY | (redirect ? OVERLAY_REDIRECT : 0);
+      // C adds both with lcfs_node_set_xattr on its clone (budget restarted at 0): only a huge
+      // payload can fail there, so only then are they set for real, on a scratch holder.
+      if (redirect && n.payload!.length >= OVERLAY_SAFE_PAYLOAD) {
+        const scratch: XattrHolder = { xattrs: [], xattrBudget: 0 };
+        setXattr(scratch, OVERLAY_XATTR_METACOPY, n.digest !== null ? new Uint8Array(36) : EMPTY);
+        setXattr(scratch, OVERLAY_XATTR_REDIRECT, new Uint8Array(n.payload!.length + 1));
       }
     } else if (type === S_IFCHR && n.rdev >>> 0 === 0 && n.parent !== null) {
       const r = edit(i);
@@ -364,7 +376,8 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
   const mode = new Uint32Array(count);
   const size: bigint[] = new Array(count).fill(0n);
   const edited: (XattrHolder | undefined)[] = new Array(count);
-  rewriteTree(t, version, mode, size, edited, new Set(stubs));
+  const overlay = new Uint8Array(count);
+  rewriteTree(t, version, mode, size, edited, overlay, new Set(stubs));
 
   const nlink = new Uint32Array(count);
   const xattrs: Xattr[][] = new Array(count);
@@ -452,6 +465,7 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
     nlink,
     size,
     xattrs,
+    overlayXattrs: overlay,
     entryStart,
     entryName,
     entryTarget,
@@ -461,4 +475,44 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
     minMtimeSec: minSec,
     minMtimeNsec: minNsec,
   };
+}
+
+/** The value of `trusted.overlay.metacopy`: empty without a digest, else header and digest. */
+function metacopyValue(n: Node): Uint8Array {
+  if (n.digest === null) return EMPTY;
+  const v = new Uint8Array(36);
+  v.set(METACOPY_HEADER);
+  v.set(n.digest.subarray(0, 32), 4);
+  return v;
+}
+
+/** The value of `trusted.overlay.redirect`: `/` and the payload (C 1.0.8 joins literally, so a
+ * payload that starts with `/` gives `//…`). */
+function redirectValue(n: Node): Uint8Array {
+  const v = new Uint8Array(n.payload!.length + 1);
+  v[0] = 0x2f;
+  v.set(n.payload!, 1);
+  return v;
+}
+
+/**
+ * All xattrs of inode `i` after the rewrite, sorted by key: its own and, for an external file,
+ * the metacopy and redirect ones, made fresh on each call.
+ */
+export function inodeXattrs(tree: PreparedTree, i: number): Xattr[] {
+  const own = tree.xattrs[i]!;
+  const bits = tree.overlayXattrs[i]!;
+  if (bits === 0) return own;
+  const n = tree.nodes[i]!;
+  const out: Xattr[] = [];
+  let j = 0;
+  const add = (key: Uint8Array, value: Uint8Array) => {
+    // Own keys never equal these: every trusted.overlay.* key was escaped.
+    while (j < own.length && compareBytes(own[j]!.key, key) < 0) out.push(own[j++]!);
+    out.push({ key, value });
+  };
+  if (bits & OVERLAY_METACOPY) add(OVERLAY_XATTR_METACOPY, metacopyValue(n));
+  if (bits & OVERLAY_REDIRECT) add(OVERLAY_XATTR_REDIRECT, redirectValue(n));
+  while (j < own.length) out.push(own[j++]!);
+  return out;
 }

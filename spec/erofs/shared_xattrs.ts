@@ -49,39 +49,53 @@ function pairHash(x: Xattr): number {
   return h >>> 0;
 }
 
-interface PairCount {
-  readonly xattr: Xattr;
-  count: number;
-  offset: number;
-}
-
 /**
  * Distinct (key, value) pairs with their use counts: an open-addressing hash table over typed
- * arrays, cheaper than a Map of strings for hundreds of thousands of xattrs.
+ * arrays. A pair is kept as where it was first seen (inode, position), not as an object, so the
+ * table holds no xattr: for a build from a directory most pairs are the made-on-demand metacopy
+ * and redirect values of single files.
  */
 class PairTable {
-  readonly entries: PairCount[] = [];
-  #hashes = new Uint32Array(1024);
-  /** Entry index + 1 per slot; 0 = empty. */
-  #slots = new Int32Array(1024);
+  /** Number of distinct pairs. */
+  size = 0;
+  /** Per pair: inode and position of its first use, and its use count. */
+  inode = new Int32Array(1024);
+  index = new Int32Array(1024);
+  count = new Int32Array(1024);
+  #hashes = new Uint32Array(2048);
+  /** Pair id + 1 per slot; 0 = empty. */
+  #slots = new Int32Array(2048);
+  readonly #xattrsOf: (inode: number) => Xattr[];
 
-  /** The entry for `x`, created with count 0 when new. */
-  lookup(x: Xattr): PairCount {
+  constructor(xattrsOf: (inode: number) => Xattr[]) {
+    this.#xattrsOf = xattrsOf;
+  }
+
+  /** The pair `x` (the `j`-th xattr of `inode`) as an id; a new pair gets count 0. */
+  lookup(x: Xattr, inode: number, j: number): number {
     const h = pairHash(x);
     const mask = this.#slots.length - 1;
     for (let s = h & mask;; s = (s + 1) & mask) {
       const v = this.#slots[s]!;
       if (v === 0) break;
-      if (this.#hashes[s] === h) {
-        const e = this.entries[v - 1]!;
-        if (samePair(e.xattr, x)) return e;
-      }
+      if (this.#hashes[s] === h && samePair(this.pair(v - 1), x)) return v - 1;
     }
-    const e: PairCount = { xattr: x, count: 0, offset: -1 };
-    this.entries.push(e);
-    if (this.entries.length * 2 > this.#slots.length) this.#grow();
-    this.#insert(h, this.entries.length);
-    return e;
+    const id = this.size++;
+    if (id === this.inode.length) {
+      this.inode = grown(this.inode);
+      this.index = grown(this.index);
+      this.count = grown(this.count);
+    }
+    this.inode[id] = inode;
+    this.index[id] = j;
+    if (this.size * 2 > this.#slots.length) this.#grow();
+    this.#insert(h, id + 1);
+    return id;
+  }
+
+  /** The xattr of pair `id`. */
+  pair(id: number): Xattr {
+    return this.#xattrsOf(this.inode[id]!)[this.index[id]!]!;
   }
 
   #insert(h: number, v: number): void {
@@ -103,6 +117,12 @@ class PairTable {
   }
 }
 
+function grown(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 function samePair(a: Xattr, b: Xattr): boolean {
   return equalBytes(a.value, b.value) && equalBytes(a.key, b.key);
 }
@@ -115,43 +135,59 @@ function compareDescending(a: Xattr, b: Xattr): number {
   return compareBytes(b.value, a.value);
 }
 
-/** Plans the shared table for inodes whose xattrs are already sorted by key. */
-export function planSharedXattrs(inodes: ReadonlyArray<Xattr[]>): SharedXattrPlan {
-  const pairs = new PairTable();
-  // The entry of each xattr, in inode order, so the second pass needs no lookups.
-  const seen: PairCount[] = [];
+/**
+ * Plans the shared table for `count` inodes; `xattrsOf(i)` gives inode `i`'s xattrs sorted by
+ * key (it may make them afresh on each call).
+ */
+export function planSharedXattrs(
+  count: number,
+  xattrsOf: (inode: number) => Xattr[],
+): SharedXattrPlan {
+  const pairs = new PairTable(xattrsOf);
+  // The pair id of each xattr, in inode order, so the second pass needs no lookups.
+  let seen = new Int32Array(1024);
+  let nSeen = 0;
+  const lengths = new Uint32Array(count);
   let any = false;
-  for (const xs of inodes) {
-    for (const x of xs) {
-      const e = pairs.lookup(x);
-      if (e.count++ > 0) any = true;
-      seen.push(e);
+  for (let i = 0; i < count; i++) {
+    const xs = xattrsOf(i);
+    lengths[i] = xs.length;
+    for (let j = 0; j < xs.length; j++) {
+      const id = pairs.lookup(xs[j]!, i, j);
+      if (pairs.count[id]!++ > 0) any = true;
+      if (nSeen === seen.length) seen = grown(seen);
+      seen[nSeen++] = id;
     }
   }
-  const refs: (Int32Array | null)[] = new Array(inodes.length).fill(null);
+  const refs: (Int32Array | null)[] = new Array(count).fill(null);
   if (!any) return { table: [], size: 0, refs };
 
-  const shared = pairs.entries.filter((e) => e.count > 1);
+  const shared: { id: number; xattr: Xattr }[] = [];
+  for (let id = 0; id < pairs.size; id++) {
+    if (pairs.count[id]! > 1) shared.push({ id, xattr: pairs.pair(id) });
+  }
   shared.sort((a, b) => compareDescending(a.xattr, b.xattr));
+  // Table offset per pair id; -1 for pairs stored inline.
+  const offsetOf = new Int32Array(pairs.size).fill(-1);
   const table: SharedXattr[] = [];
   let size = 0;
-  for (const e of shared) {
-    e.offset = size;
-    table.push({ xattr: e.xattr, offset: size });
-    const prefixLen = findXattrPrefix(e.xattr.key).prefix.length;
-    size += xattrEntrySize(e.xattr.key.length - prefixLen, e.xattr.value.length);
+  for (const { id, xattr } of shared) {
+    offsetOf[id] = size;
+    table.push({ xattr, offset: size });
+    const prefixLen = findXattrPrefix(xattr.key).prefix.length;
+    size += xattrEntrySize(xattr.key.length - prefixLen, xattr.value.length);
   }
   let k = 0;
-  for (let i = 0; i < inodes.length; i++) {
-    const xs = inodes[i]!;
+  for (let i = 0; i < count; i++) {
+    const n = lengths[i]!;
     let r: Int32Array | null = null;
-    let n = 0;
-    for (let j = 0; j < xs.length; j++) {
-      const e = seen[k++]!;
-      if (e.offset < 0 || n >= LCFS_MAX_SHARED_XATTRS_PER_INODE) continue;
-      if (r === null) r = new Int32Array(xs.length).fill(-1);
-      r[j] = e.offset;
-      n++;
+    let refsTaken = 0;
+    for (let j = 0; j < n; j++) {
+      const offset = offsetOf[seen[k++]!]!;
+      if (offset < 0 || refsTaken >= LCFS_MAX_SHARED_XATTRS_PER_INODE) continue;
+      if (r === null) r = new Int32Array(n).fill(-1);
+      r[j] = offset;
+      refsTaken++;
     }
     refs[i] = r;
   }

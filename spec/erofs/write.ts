@@ -47,7 +47,7 @@ import { encodeErofsDirent, EROFS_DIRENT_SIZE } from "./dirent.ts";
 import { encodeLcfsErofsHeader } from "./header.ts";
 import { encodeErofsInodeCompact, encodeErofsInodeExtended, makeIFormat } from "./inode.ts";
 import { type ImagePlan, planLayout } from "./layout.ts";
-import { computeChunking, contentOf, isExternalFile, prepareTree } from "./prepare.ts";
+import { computeChunking, contentOf, inodeXattrs, isExternalFile, prepareTree } from "./prepare.ts";
 import { encodeErofsSuperBlock } from "./superblock.ts";
 import type { VersionOptions } from "./version.ts";
 import {
@@ -133,7 +133,7 @@ function inodeSizeField(plan: ImagePlan, i: number, nBlocks: number, tail: numbe
 }
 
 function writeXattrBody(w: ByteWriter, plan: ImagePlan, i: number): void {
-  const xattrs = plan.tree.xattrs[i]!;
+  const xattrs = inodeXattrs(plan.tree, i);
   const refs = plan.shared.refs[i]!;
   let nShared = 0;
   const bits: number[] = [];
