@@ -15,7 +15,13 @@ import {
 } from "./constants.ts";
 import { EROFS_DIRENT_SIZE } from "./dirent.ts";
 import { EROFS_INODE_COMPACT_SIZE, EROFS_INODE_EXTENDED_SIZE } from "./inode.ts";
-import { computeChunking, contentOf, inodeXattrs, type PreparedTree } from "./prepare.ts";
+import {
+  computeChunking,
+  contentOf,
+  entryNameOf,
+  inodeXattrs,
+  type PreparedTree,
+} from "./prepare.ts";
 import { planSharedXattrs, type SharedXattrPlan } from "./shared_xattrs.ts";
 import { EROFS_SUPER_BLOCK_SIZE } from "./superblock.ts";
 import { EROFS_XATTR_IBODY_HEADER_SIZE, findXattrPrefix, xattrEntrySize } from "./xattr.ts";
@@ -62,14 +68,14 @@ function roundUp(x: number, n: number): number {
  * (open) chunk. One function for layout and writing, so the two cannot disagree.
  */
 export function splitDirentChunks(
-  names: ReadonlyArray<Uint8Array>,
+  nameLength: (e: number) => number,
   from: number,
   to: number,
 ): { starts: number[]; lastSize: number } {
   const starts = [from];
   let cur = 0;
   for (let i = from; i < to; i++) {
-    const len = EROFS_DIRENT_SIZE + names[i]!.length;
+    const len = EROFS_DIRENT_SIZE + nameLength(i);
     if (cur + len > EROFS_BLKSIZ) {
       starts.push(i);
       cur = 0;
@@ -89,7 +95,7 @@ function dataShape(
   const n = tree.nodes[i]!;
   if (type === S_IFDIR) {
     const { starts, lastSize } = splitDirentChunks(
-      tree.entryName,
+      (e) => entryNameOf(tree, e).length,
       tree.entryStart[i]!,
       tree.entryStart[i + 1]!,
     );

@@ -35,7 +35,8 @@ import { resolveFormatVersion, type VersionOptions } from "./version.ts";
 /**
  * The prepared tree. Inode `i` (BFS order, its `i_ino`) is `nodes[i]`; the arrays hold the values
  * the image stores where the rewrite changed them. Directory `i`'s entries, `.` and `..`
- * included where they sort, are `entryName/entryTarget[entryStart[i] .. entryStart[i + 1])`.
+ * included where they sort, are `entryStart[i] .. entryStart[i + 1]` of the entry arrays (names
+ * by {@link entryNameOf}).
  */
 export interface PreparedTree {
   readonly nodes: Node[];
@@ -47,22 +48,34 @@ export interface PreparedTree {
   readonly size: bigint[];
   /**
    * Xattrs after the rewrite, sorted by key, except the two that every external file gets
-   * (see {@link overlayXattrs}); {@link inodeXattrs} gives the full list.
+   * (see {@link overlayAt}); {@link inodeXattrs} gives the full list.
    */
   readonly xattrs: Xattr[][];
   /**
-   * Per inode, {@link OVERLAY_METACOPY} and {@link OVERLAY_REDIRECT} bits: the rewrite gives an
-   * external file `trusted.overlay.metacopy` (from its digest) and `trusted.overlay.redirect`
-   * (from its payload). Their values are made from the node when needed instead of being stored:
-   * two value views per file were a third of the memory of a large directory build.
+   * Per inode, where its `trusted.overlay.metacopy` and `trusted.overlay.redirect` values are
+   * in {@link overlayValues} (slab × 2^20 + offset), or -1. Every external file gets both (redirect only with a
+   * payload); they live in one buffer rather than as two views per file, which were a third of
+   * the memory of a large directory build.
    */
-  readonly overlayXattrs: Uint8Array;
+  readonly overlayAt: Float64Array;
+  /**
+   * Slabs of records: metacopy length (u8, 0 or 36), redirect length (u16 LE, 0 when absent), then
+   * the two values.
+   */
+  readonly overlayValues: Uint8Array[];
   readonly entryStart: Uint32Array;
-  readonly entryName: Uint8Array[];
+  /**
+   * What each entry is: {@link ENTRY_CHILD} (a node under its own name), {@link ENTRY_LINK} (a
+   * hardlink), {@link ENTRY_DOT} or {@link ENTRY_DOTDOT}.
+   */
+  readonly entryKind: Uint8Array;
+  /**
+   * The node of each child or hardlink entry, whose name the entry has; undefined for `.` and
+   * `..`. Nodes rather than names, so that a tree whose names are made on demand keeps none.
+   */
+  readonly entryNode: (Node | undefined)[];
   /** Inode index of each entry's final target (links resolved). */
   readonly entryTarget: Uint32Array;
-  /** Whether each entry is a link (`.`, `..`, a hardlink) rather than the node's own name. */
-  readonly entryIsLink: Uint8Array;
   /** The composefs format version written into the header. */
   readonly version: number;
   readonly hasAcl: boolean;
@@ -84,6 +97,14 @@ const OVERLAY_XATTR_USERXATTR_OPAQUE = asciiBytes("user.overlay.opaque");
 const XATTR_SECURITY_SELINUX = asciiBytes("security.selinux");
 const XATTR_POSIX_ACL_ACCESS = asciiBytes("system.posix_acl_access");
 const XATTR_POSIX_ACL_DEFAULT = asciiBytes("system.posix_acl_default");
+/** {@link PreparedTree.entryKind}: a node under its own name. */
+export const ENTRY_CHILD = 0;
+/** {@link PreparedTree.entryKind}: a hardlink to a node elsewhere. */
+export const ENTRY_LINK = 1;
+/** {@link PreparedTree.entryKind}: `.`. */
+export const ENTRY_DOT = 2;
+/** {@link PreparedTree.entryKind}: `..`. */
+export const ENTRY_DOTDOT = 3;
 const DOT = asciiBytes(".");
 const DOTDOT = asciiBytes("..");
 const EMPTY = new Uint8Array(0);
@@ -91,15 +112,51 @@ const X = asciiBytes("x");
 const Y = asciiBytes("y");
 /** fs-verity metacopy header: version 0, length 36, flags 0, FS_VERITY_HASH_ALG_SHA256. */
 const METACOPY_HEADER = [0, 36, 0, 1];
-/** {@link PreparedTree.overlayXattrs} bit: the inode has `trusted.overlay.metacopy`. */
-export const OVERLAY_METACOPY = 1;
-/** {@link PreparedTree.overlayXattrs} bit: the inode has `trusted.overlay.redirect`. */
-export const OVERLAY_REDIRECT = 2;
 /**
  * Below this payload length the two overlay xattrs always fit C's budget and value limit
  * (79 + 32 + 4097 bytes of 32767), so only longer payloads are checked by setting them.
  */
 const OVERLAY_SAFE_PAYLOAD = 4096;
+
+/** Size of one slab of {@link PreparedTree.overlayValues}; a larger record gets its own. */
+const OVERLAY_SLAB = 64 * 1024;
+/** {@link PreparedTree.overlayAt} holds `slab * OVERLAY_AT_SLAB + offset`. */
+const OVERLAY_AT_SLAB = 2 ** 20;
+
+/** The slabs of {@link PreparedTree.overlayValues}, filled one after the other. */
+class OverlayValues {
+  readonly slabs: Uint8Array[] = [];
+  #pos = OVERLAY_SLAB;
+
+  /** Appends the values of one external file; returns where its record is. */
+  add(digest: Uint8Array | null, payload: Uint8Array | null): number {
+    const mlen = digest !== null ? 36 : 0;
+    const rlen = payload !== null && payload.length > 0 ? payload.length + 1 : 0;
+    const n = 3 + mlen + rlen;
+    if (this.#pos + n > OVERLAY_SLAB) {
+      this.slabs.push(new Uint8Array(Math.max(n, OVERLAY_SLAB)));
+      this.#pos = 0;
+    }
+    const at = this.#pos;
+    const b = this.slabs[this.slabs.length - 1]!;
+    b[at] = mlen;
+    b[at + 1] = rlen & 0xff;
+    b[at + 2] = rlen >> 8;
+    let o = at + 3;
+    if (digest !== null) {
+      b.set(METACOPY_HEADER, o);
+      b.set(digest.subarray(0, 32), o + 4);
+      o += 36;
+    }
+    if (rlen > 0) {
+      // A literal join: a payload that starts with '/' gives "//…" (C 1.0.8).
+      b[o] = 0x2f;
+      b.set(payload!, o + 1);
+    }
+    this.#pos += n;
+    return (this.slabs.length - 1) * OVERLAY_AT_SLAB + at;
+  }
+}
 
 /** ilog2 of a positive integer below 2^64 held in a bigint. */
 function bitLength(x: bigint): number {
@@ -166,7 +223,8 @@ function validateNode(n: Node): bigint {
     }
     return BigInt(content.length);
   }
-  const size = BigInt.asUintN(64, n.size);
+  // The node's own bigint when already in range: one bigint per inode less to keep.
+  const size = n.size >= 0n && n.size <= 0xffffffffffffffffn ? n.size : BigInt.asUintN(64, n.size);
   if (type === S_IFREG && size > 0n) {
     if (computeChunking(size).chunkCount > LCFS_MAX_NONINLINE_CHUNKS) {
       fail(
@@ -292,7 +350,8 @@ function rewriteTree(
   mode: Uint32Array,
   size: bigint[],
   edited: (XattrHolder | undefined)[],
-  overlay: Uint8Array,
+  overlayAt: Float64Array,
+  overlay: OverlayValues,
   stubs: ReadonlySet<Node>,
 ): void {
   const { nodes } = t;
@@ -315,15 +374,15 @@ function rewriteTree(
     }
     const type = n.mode & S_IFMT;
     if (isExternalFile(n.mode, size[i]!, n)) {
-      const redirect = n.payload !== null && n.payload.length > 0;
-      overlay[i] = OVERLAY_METACOPY | (redirect ? OVERLAY_REDIRECT : 0);
+      const payload = n.payload;
       // C adds both with lcfs_node_set_xattr on its clone (budget restarted at 0): only a huge
       // payload can fail there, so only then are they set for real, on a scratch holder.
-      if (redirect && n.payload!.length >= OVERLAY_SAFE_PAYLOAD) {
+      if (payload !== null && payload.length >= OVERLAY_SAFE_PAYLOAD) {
         const scratch: XattrHolder = { xattrs: [], xattrBudget: 0 };
         setXattr(scratch, OVERLAY_XATTR_METACOPY, n.digest !== null ? new Uint8Array(36) : EMPTY);
-        setXattr(scratch, OVERLAY_XATTR_REDIRECT, new Uint8Array(n.payload!.length + 1));
+        setXattr(scratch, OVERLAY_XATTR_REDIRECT, new Uint8Array(payload.length + 1));
       }
+      overlayAt[i] = overlay.add(n.digest, payload);
     } else if (type === S_IFCHR && n.rdev >>> 0 === 0 && n.parent !== null) {
       const r = edit(i);
       size[i] = 0n;
@@ -376,15 +435,16 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
   const mode = new Uint32Array(count);
   const size: bigint[] = new Array(count).fill(0n);
   const edited: (XattrHolder | undefined)[] = new Array(count);
-  const overlay = new Uint8Array(count);
-  rewriteTree(t, version, mode, size, edited, overlay, new Set(stubs));
+  const overlayAt = new Float64Array(count).fill(-1);
+  const overlay = new OverlayValues();
+  rewriteTree(t, version, mode, size, edited, overlayAt, overlay, new Set(stubs));
 
   const nlink = new Uint32Array(count);
   const xattrs: Xattr[][] = new Array(count);
   const entryStart = new Uint32Array(count + 1);
-  const entryName: Uint8Array[] = new Array(t.entryCount);
+  const entryNode: (Node | undefined)[] = new Array(t.entryCount);
   const entryTarget = new Uint32Array(t.entryCount);
-  const entryIsLink = new Uint8Array(t.entryCount);
+  const entryKind = new Uint8Array(t.entryCount);
   let links: Map<Node, number> | undefined;
   let minSec = root.mtimeSec;
   let minNsec = root.mtimeNsec >>> 0;
@@ -420,25 +480,23 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
     for (let k = 0; k <= kids.length; k++) {
       const c = kids[k];
       if (!dotDone && (c === undefined || compareBytes(c.name, DOT) > 0)) {
-        entryName[e] = DOT;
         entryTarget[e] = i;
-        entryIsLink[e++] = 1;
+        entryKind[e++] = ENTRY_DOT;
         dotDone = true;
       }
       if (!dotdotDone && (c === undefined || compareBytes(c.name, DOTDOT) > 0)) {
-        entryName[e] = DOTDOT;
         entryTarget[e] = t.parent[i]!;
-        entryIsLink[e++] = 1;
+        entryKind[e++] = ENTRY_DOTDOT;
         dotdotDone = true;
       }
       if (c === undefined) break;
-      entryName[e] = c.name;
+      entryNode[e] = c;
       // C counts every child whose own mode is a directory, links included.
       if ((c.mode & S_IFMT) === S_IFDIR) dirs++;
       if (c.linkTo === null) {
         entryTarget[e] = real++;
       } else {
-        entryIsLink[e] = 1;
+        entryKind[e] = ENTRY_LINK;
         // Resolved after the rewrite, as C does (EFBIG and ERANGE come before ELOOP).
         let target: Node;
         try {
@@ -465,11 +523,12 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
     nlink,
     size,
     xattrs,
-    overlayXattrs: overlay,
+    overlayAt,
+    overlayValues: overlay.slabs,
     entryStart,
-    entryName,
+    entryKind,
+    entryNode,
     entryTarget,
-    entryIsLink,
     version,
     hasAcl,
     minMtimeSec: minSec,
@@ -477,33 +536,18 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
   };
 }
 
-/** The value of `trusted.overlay.metacopy`: empty without a digest, else header and digest. */
-function metacopyValue(n: Node): Uint8Array {
-  if (n.digest === null) return EMPTY;
-  const v = new Uint8Array(36);
-  v.set(METACOPY_HEADER);
-  v.set(n.digest.subarray(0, 32), 4);
-  return v;
-}
-
-/** The value of `trusted.overlay.redirect`: `/` and the payload (C 1.0.8 joins literally, so a
- * payload that starts with `/` gives `//…`). */
-function redirectValue(n: Node): Uint8Array {
-  const v = new Uint8Array(n.payload!.length + 1);
-  v[0] = 0x2f;
-  v.set(n.payload!, 1);
-  return v;
-}
-
 /**
  * All xattrs of inode `i` after the rewrite, sorted by key: its own and, for an external file,
- * the metacopy and redirect ones, made fresh on each call.
+ * the metacopy and redirect ones (views of {@link PreparedTree.overlayValues}, made per call).
  */
 export function inodeXattrs(tree: PreparedTree, i: number): Xattr[] {
   const own = tree.xattrs[i]!;
-  const bits = tree.overlayXattrs[i]!;
-  if (bits === 0) return own;
-  const n = tree.nodes[i]!;
+  let at = tree.overlayAt[i]!;
+  if (at < 0) return own;
+  const v = tree.overlayValues[Math.floor(at / OVERLAY_AT_SLAB)]!;
+  at %= OVERLAY_AT_SLAB;
+  const mlen = v[at]!;
+  const rlen = v[at + 1]! | (v[at + 2]! << 8);
   const out: Xattr[] = [];
   let j = 0;
   const add = (key: Uint8Array, value: Uint8Array) => {
@@ -511,8 +555,19 @@ export function inodeXattrs(tree: PreparedTree, i: number): Xattr[] {
     while (j < own.length && compareBytes(own[j]!.key, key) < 0) out.push(own[j++]!);
     out.push({ key, value });
   };
-  if (bits & OVERLAY_METACOPY) add(OVERLAY_XATTR_METACOPY, metacopyValue(n));
-  if (bits & OVERLAY_REDIRECT) add(OVERLAY_XATTR_REDIRECT, redirectValue(n));
+  add(OVERLAY_XATTR_METACOPY, v.subarray(at + 3, at + 3 + mlen));
+  if (rlen > 0) add(OVERLAY_XATTR_REDIRECT, v.subarray(at + 3 + mlen, at + 3 + mlen + rlen));
   while (j < own.length) out.push(own[j++]!);
   return out;
+}
+
+/** The name of entry `e` of a prepared tree. */
+export function entryNameOf(tree: PreparedTree, e: number): Uint8Array {
+  switch (tree.entryKind[e]) {
+    case ENTRY_DOT:
+      return DOT;
+    case ENTRY_DOTDOT:
+      return DOTDOT;
+  }
+  return tree.entryNode[e]!.name;
 }

@@ -47,7 +47,14 @@ import { encodeErofsDirent, EROFS_DIRENT_SIZE } from "./dirent.ts";
 import { encodeLcfsErofsHeader } from "./header.ts";
 import { encodeErofsInodeCompact, encodeErofsInodeExtended, makeIFormat } from "./inode.ts";
 import { type ImagePlan, planLayout } from "./layout.ts";
-import { computeChunking, contentOf, inodeXattrs, isExternalFile, prepareTree } from "./prepare.ts";
+import {
+  computeChunking,
+  contentOf,
+  entryNameOf,
+  inodeXattrs,
+  isExternalFile,
+  prepareTree,
+} from "./prepare.ts";
 import { encodeErofsSuperBlock } from "./superblock.ts";
 import type { VersionOptions } from "./version.ts";
 import {
@@ -101,7 +108,8 @@ function writeXattrEntry(w: ByteWriter, x: Xattr): void {
 }
 
 function writeDirentChunk(w: ByteWriter, plan: ImagePlan, from: number, to: number): void {
-  const { entryName, entryTarget, mode } = plan.tree;
+  const tree = plan.tree;
+  const { entryTarget, mode } = tree;
   let nameoff = (to - from) * EROFS_DIRENT_SIZE;
   for (let e = from; e < to; e++) {
     const t = entryTarget[e]!;
@@ -111,9 +119,9 @@ function writeDirentChunk(w: ByteWriter, plan: ImagePlan, from: number, to: numb
       fileType: fileTypeOf(mode[t]!),
       reserved: 0,
     });
-    nameoff += entryName[e]!.length;
+    nameoff += entryNameOf(tree, e).length;
   }
-  for (let e = from; e < to; e++) w.raw(entryName[e]!);
+  for (let e = from; e < to; e++) w.raw(entryNameOf(tree, e));
 }
 
 /** The dirent chunks of directory `i`, as the layout split them: each one's first entry. */

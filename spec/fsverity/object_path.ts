@@ -47,18 +47,31 @@ const SLASH = 0x2f;
  * ```
  */
 export function objectPathOf(digest: Uint8Array): Uint8Array {
+  const out = new Uint8Array(OBJECT_PATH_LENGTH);
+  writeObjectPath(digest, out, 0);
+  return out;
+}
+
+/** Length of an object path: 2 hex digits, `/`, 62 hex digits. */
+export const OBJECT_PATH_LENGTH = 2 * LCFS_SHA256_DIGEST_LEN + 1;
+
+/**
+ * Writes the object path of `digest` into `out` at `offset` (65 bytes), as
+ * {@link objectPathOf} makes it, for callers that keep many paths in one buffer.
+ *
+ * @throws {RangeError} When `digest` is not 32 bytes long.
+ */
+export function writeObjectPath(digest: Uint8Array, out: Uint8Array, offset: number): void {
   if (digest.length !== LCFS_SHA256_DIGEST_LEN) {
     throw new RangeError(
       `Cannot make an object path: the digest has ${digest.length} bytes, not ${LCFS_SHA256_DIGEST_LEN}`,
     );
   }
-  const out = new Uint8Array(2 * LCFS_SHA256_DIGEST_LEN + 1);
-  let j = 0;
+  let j = offset;
   for (let i = 0; i < LCFS_SHA256_DIGEST_LEN; i++) {
     if (i === 1) out[j++] = SLASH;
     const b = digest[i]!;
     out[j++] = HEX_DIGITS[b >> 4]!;
     out[j++] = HEX_DIGITS[b & 15]!;
   }
-  return out;
 }
