@@ -223,6 +223,11 @@ export class DigestPool {
     return this.#errors.size;
   }
 
+  /** The digests of all jobs, 32 bytes each by job id; valid after {@link DigestPool.finish}. */
+  get digestBuffer(): Uint8Array {
+    return this.#digests;
+  }
+
   /** The 32-byte digest of job `id` (a view of a shared buffer), or null if it failed. */
   digestOf(id: number): Uint8Array | null {
     return this.#errors.has(id) ? null : this.#digests.subarray(id * 32, id * 32 + 32);

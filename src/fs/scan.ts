@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { objectPathOf } from "../../spec/fsverity/object_path.ts";
 import { type Node, S_IFDIR, S_IFMT, S_IFREG } from "../../spec/tree/node.ts";
 import { ByteArena } from "../../spec/bytes/byte_arena.ts";
 import { DigestPool } from "./digest_pool.ts";
@@ -18,6 +17,7 @@ import { EINVAL, SysError } from "./errno.ts";
 import { denoOps, ffiOps } from "./fs_ops.ts";
 import { ffiAvailable } from "./libc.ts";
 import { Progress } from "./progress.ts";
+import { DigestSlots, type ScannedNode } from "./scanned_node.ts";
 import { Walker } from "./walk.ts";
 import {
   accessError,
@@ -115,11 +115,10 @@ function applyDigests(
   arena: ByteArena,
 ): void {
   if (pool.errorCount > 0) throwFirstError(root, walker, pool);
-  const apply = (node: Node, id: number) => {
-    // A view of the pool's digest buffer: no copy, no object per file beyond the view.
-    const digest = pool.digestOf(id)!;
-    node.digest = digest;
-    node.payload = arena.copy(objectPathOf(digest));
+  const slots = new DigestSlots(pool.digestBuffer, pool.size);
+  const apply = (node: ScannedNode, id: number) => {
+    // The node keeps a slot of the shared digest and path buffers: no views per file.
+    node.setDigestSlot(slots, id);
     const content = pool.contentOf(id);
     if (content !== null) node.content = arena.copy(content);
   };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { compareBytes } from "../../spec/bytes/compare.ts";
 import {
   addChild,
   createNode,
@@ -30,6 +31,7 @@ import {
   type Stat,
 } from "./libc.ts";
 import type { Progress } from "./progress.ts";
+import { ScannedNode } from "./scanned_node.ts";
 import { Yielder } from "./_yield.ts";
 import type { ReadDirectoryOptions } from "./scan.ts";
 import {
@@ -42,6 +44,12 @@ import {
 } from "./walk_paths.ts";
 
 const SLASH = 0x2f;
+
+/** Adds `kids` (each with its name set, parent unset) to `dir` in byte order of their names. */
+function addChildren(dir: Node, kids: Node[]): void {
+  kids.sort((a, b) => compareBytes(a.name, b.name));
+  for (const k of kids) addChild(dir, k, k.name);
+}
 
 /** One open directory of the walk. */
 interface Frame<D> {
@@ -57,6 +65,12 @@ interface Frame<D> {
   inodeKey: string;
   /** Name in the parent; null for the root. */
   name: Uint8Array | null;
+  /**
+   * Children loaded so far, in readdir order, each with its name set: added to the node in byte
+   * order when the directory is done, so that each add is an append (inserting in readdir
+   * order moved half of a large directory's list per entry).
+   */
+  kids: Node[];
 }
 
 /** Yield to the event loop this often, so worker replies are taken in during the walk. */
@@ -65,9 +79,9 @@ const YIELD_MS = 5;
 /** The walk of `lcfs_build`, iterative, over one {@link FsOps} backend. */
 export class Walker<D> {
   /** The node of each digest job, by job id (a list, not a map: one slot per file). */
-  readonly jobNodes: Node[] = [];
+  readonly jobNodes: ScannedNode[] = [];
   /** With `hardlinks`: later names of an inode, with the job id of its first name. */
-  readonly jobAliases = new Map<Node, number>();
+  readonly jobAliases = new Map<ScannedNode, number>();
   /** With `hardlinks`: st_dev/st_ino and st_nlink of each multiply linked non-directory. */
   readonly #inodes = new Map<Node, { key: string; nlink: number }>();
   /** With `hardlinks`: the job id of each inode's first name, -1 when it has no job. */
@@ -79,6 +93,7 @@ export class Walker<D> {
   #lastYield = performance.now();
   #bytes = 0;
   #pathBuf = new Uint8Array(4096);
+  #lastMtimeSec = 0n;
   readonly #yielder = new Yielder();
 
   constructor(ops: FsOps<D>, options: ReadDirectoryOptions, pool: DigestPool, progress: Progress) {
@@ -105,9 +120,12 @@ export class Walker<D> {
         if (f.next === f.entries.length) {
           stack.pop();
           this.#ops.closeDir(f.handle);
+          // C's lcfs_build names the directory when adding a child fails.
+          at(f.errPath, () => addChildren(f.node, f.kids));
           const parent = stack[stack.length - 1];
           if (parent !== undefined) {
-            at(parent.errPath, () => addChild(parent.node, f.node, f.name!));
+            f.node.name = f.name!;
+            parent.kids.push(f.node);
           }
           continue;
         }
@@ -129,7 +147,7 @@ export class Walker<D> {
   #visit(stack: Frame<D>[], f: Frame<D>, entry: DirEntry): void {
     // A view of a scratch buffer: copied only for a directory frame or a digest job.
     const full = this.#scratchPath(f.hashBase, entry.name);
-    let loaded: { node: Node; stat: Stat };
+    let loaded: { node: ScannedNode; stat: Stat };
     try {
       let type = entry.type;
       if (type === DT_UNKNOWN) {
@@ -154,15 +172,15 @@ export class Walker<D> {
       if (e instanceof ScanError) throw e;
       throw accessError(joinErrorPath(f.errPath, entry.name), e);
     }
-    // C's lcfs_build names the directory when adding the child fails.
-    at(f.errPath, () => addChild(f.node, loaded.node, entry.name));
+    loaded.node.name = entry.name;
+    f.kids.push(loaded.node);
     this.#submit(loaded.node, loaded.stat, full);
   }
 
   #open(
     parent: D | null,
     name: Uint8Array,
-    loaded: { node: Node; stat: Stat },
+    loaded: { node: ScannedNode; stat: Stat },
     errPath: Uint8Array,
     hashBase: Uint8Array,
     nameInParent: Uint8Array | null,
@@ -184,6 +202,7 @@ export class Walker<D> {
       hashBase,
       inodeKey: inodeKey(loaded.stat),
       name: nameInParent,
+      kids: [],
     };
   }
 
@@ -199,9 +218,9 @@ export class Walker<D> {
   }
 
   /** `lcfs_load_node_from_file` without the content: lstat, symlink target, mtime, xattrs. */
-  #load(dir: D | null, name: Uint8Array, full: Uint8Array): { node: Node; stat: Stat } {
+  #load(dir: D | null, name: Uint8Array, full: Uint8Array): { node: ScannedNode; stat: Stat } {
     const st = this.#ops.lstat(dir, name);
-    const node = createNode(st.mode, { uid: st.uid, gid: st.gid, rdev: st.rdev, size: st.size });
+    const node = new ScannedNode(st.mode, st.uid, st.gid, st.rdev, st.size);
     if ((st.mode & S_IFMT) === S_IFLNK) {
       const target = this.#ops.readlink(dir, name);
       // lcfs_node_set_symlink_payload: non-empty, shorter than PATH_MAX; size = its length.
@@ -211,7 +230,9 @@ export class Walker<D> {
       node.size = BigInt(target.length);
     }
     if (!this.#o.useEpoch) {
-      node.mtimeSec = st.mtimeSec;
+      // Files of one package share their mtime: share the bigint too (24 bytes a node).
+      if (st.mtimeSec !== this.#lastMtimeSec) this.#lastMtimeSec = st.mtimeSec;
+      node.mtimeSec = this.#lastMtimeSec;
       node.mtimeNsec = st.mtimeNsec;
     }
     if (!this.#o.skipXattrs) {
@@ -222,7 +243,7 @@ export class Walker<D> {
   }
 
   /** Queues a regular file of size > 0 for its digest (empty files get nothing, as in C). */
-  #submit(node: Node, stat: Stat, hashPath: Uint8Array): void {
+  #submit(node: ScannedNode, stat: Stat, hashPath: Uint8Array): void {
     const type = node.mode & S_IFMT;
     let key: string | null = null;
     if (this.#o.hardlinks && stat.nlink > 1 && type !== S_IFDIR) {
