@@ -143,7 +143,12 @@ function xattrBodySize(xattrs: Xattr[], refs: Int32Array | null): number {
 /** Plans the whole image for a prepared tree. */
 export function planLayout(tree: PreparedTree): ImagePlan {
   const count = tree.nodes.length;
-  const shared = planSharedXattrs(count, (i) => inodeXattrs(tree, i));
+  let xattrCount = 0;
+  for (let i = 0; i < count; i++) {
+    // Two at most from the overlay rewrite (metacopy, redirect).
+    xattrCount += tree.xattrs[i]!.length + (tree.overlayAt[i]! >= 0 ? 2 : 0);
+  }
+  const shared = planSharedXattrs(count, (i) => inodeXattrs(tree, i), xattrCount);
   const offset = new Float64Array(count);
   const ipad = new Uint32Array(count);
   const compact = new Uint8Array(count);

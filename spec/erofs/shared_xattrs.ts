@@ -59,16 +59,24 @@ class PairTable {
   /** Number of distinct pairs. */
   size = 0;
   /** Per pair: inode and position of its first use, and its use count. */
-  inode = new Int32Array(1024);
-  index = new Int32Array(1024);
-  count = new Int32Array(1024);
-  #hashes = new Uint32Array(2048);
+  inode: Int32Array<ArrayBuffer>;
+  index: Int32Array<ArrayBuffer>;
+  count: Int32Array<ArrayBuffer>;
+  #hashes: Uint32Array;
   /** Pair id + 1 per slot; 0 = empty. */
-  #slots = new Int32Array(2048);
+  #slots: Int32Array;
   readonly #xattrsOf: (inode: number) => Xattr[];
 
-  constructor(xattrsOf: (inode: number) => Xattr[]) {
+  constructor(xattrsOf: (inode: number) => Xattr[], expected: number) {
     this.#xattrsOf = xattrsOf;
+    // Sized for `expected` pairs up front: growing by doubling leaves the old arrays behind.
+    let cap = 1024;
+    while (cap < expected) cap *= 2;
+    this.inode = new Int32Array(cap);
+    this.index = new Int32Array(cap);
+    this.count = new Int32Array(cap);
+    this.#hashes = new Uint32Array(cap * 2);
+    this.#slots = new Int32Array(cap * 2);
   }
 
   /** The pair `x` (the `j`-th xattr of `inode`) as an id; a new pair gets count 0. */
@@ -137,15 +145,17 @@ function compareDescending(a: Xattr, b: Xattr): number {
 
 /**
  * Plans the shared table for `count` inodes; `xattrsOf(i)` gives inode `i`'s xattrs sorted by
- * key (it may make them afresh on each call).
+ * key (it may make them afresh on each call). `expected`, the number of xattrs in all, sizes
+ * the work arrays; a wrong guess costs only time.
  */
 export function planSharedXattrs(
   count: number,
   xattrsOf: (inode: number) => Xattr[],
+  expected = 0,
 ): SharedXattrPlan {
-  const pairs = new PairTable(xattrsOf);
+  const pairs = new PairTable(xattrsOf, expected);
   // The pair id of each xattr, in inode order, so the second pass needs no lookups.
-  let seen = new Int32Array(1024);
+  let seen = new Int32Array(Math.max(1024, expected));
   let nSeen = 0;
   const lengths = new Uint32Array(count);
   let any = false;
