@@ -53,7 +53,8 @@ export interface PreparedTree {
   readonly xattrs: Xattr[][];
   /**
    * Per inode, where its `trusted.overlay.metacopy` and `trusted.overlay.redirect` values are
-   * in {@link overlayValues} (slab × 2^20 + offset), or -1. Every external file gets both (redirect only with a
+   * in {@link overlayValues} (slab × 2^20 + offset), -2 when the bytes around the node's
+   * digest and payload are the values, or -1 for none. Every external file gets both (redirect only with a
    * payload); they live in one buffer rather than as two views per file, which were a third of
    * the memory of a large directory build.
    */
@@ -110,8 +111,14 @@ const DOTDOT = asciiBytes("..");
 const EMPTY = new Uint8Array(0);
 const X = asciiBytes("x");
 const Y = asciiBytes("y");
-/** fs-verity metacopy header: version 0, length 36, flags 0, FS_VERITY_HASH_ALG_SHA256. */
-const METACOPY_HEADER = [0, 36, 0, 1];
+/**
+ * The overlayfs metacopy header before the digest: version 0, length 36, flags 0,
+ * FS_VERITY_HASH_ALG_SHA256.
+ */
+export const OVERLAY_METACOPY_HEADER: readonly number[] = [0, 36, 0, 1];
+const METACOPY_HEADER = OVERLAY_METACOPY_HEADER;
+/** {@link PreparedTree.overlayAt}: the values are in place around the node's digest and payload. */
+const OVERLAY_IN_PLACE = -2;
 /**
  * Below this payload length the two overlay xattrs always fit C's budget and value limit
  * (79 + 32 + 4097 bytes of 32767), so only longer payloads are checked by setting them.
@@ -128,8 +135,18 @@ class OverlayValues {
   readonly slabs: Uint8Array[] = [];
   #pos = OVERLAY_SLAB;
 
-  /** Appends the values of one external file; returns where its record is. */
+  /**
+   * Appends the values of one external file; returns where its record is, or
+   * {@link OVERLAY_IN_PLACE} when the bytes around the node's digest and payload already are
+   * the two values (a directory walk keeps them so), which then need no copy.
+   */
   add(digest: Uint8Array | null, payload: Uint8Array | null): number {
+    if (
+      digest !== null && payload !== null && metacopyInPlace(digest) !== null &&
+      redirectInPlace(payload) !== null
+    ) {
+      return OVERLAY_IN_PLACE;
+    }
     const mlen = digest !== null ? 36 : 0;
     const rlen = payload !== null && payload.length > 0 ? payload.length + 1 : 0;
     const n = 3 + mlen + rlen;
@@ -536,18 +553,46 @@ export function prepareTree(root: Node, options: VersionOptions = {}): PreparedT
   };
 }
 
+/** The metacopy value as a view, when the 4 bytes before `digest` are its header; else null. */
+function metacopyInPlace(digest: Uint8Array): Uint8Array | null {
+  const at = digest.byteOffset - 4;
+  if (digest.length !== 32 || at < 0) return null;
+  const v = new Uint8Array(digest.buffer, at, 36);
+  for (let k = 0; k < 4; k++) if (v[k] !== METACOPY_HEADER[k]) return null;
+  return v;
+}
+
+/** The redirect value as a view, when the byte before `payload` is `/`; else null. */
+function redirectInPlace(payload: Uint8Array): Uint8Array | null {
+  const at = payload.byteOffset - 1;
+  if (payload.length === 0 || at < 0) return null;
+  const v = new Uint8Array(payload.buffer, at, payload.length + 1);
+  return v[0] === 0x2f ? v : null;
+}
+
 /**
  * All xattrs of inode `i` after the rewrite, sorted by key: its own and, for an external file,
- * the metacopy and redirect ones (views of {@link PreparedTree.overlayValues}, made per call).
+ * the metacopy and redirect ones (views of {@link PreparedTree.overlayValues} or of the bytes
+ * around the node's digest and payload, made per call).
  */
 export function inodeXattrs(tree: PreparedTree, i: number): Xattr[] {
   const own = tree.xattrs[i]!;
   let at = tree.overlayAt[i]!;
-  if (at < 0) return own;
-  const v = tree.overlayValues[Math.floor(at / OVERLAY_AT_SLAB)]!;
-  at %= OVERLAY_AT_SLAB;
-  const mlen = v[at]!;
-  const rlen = v[at + 1]! | (v[at + 2]! << 8);
+  if (at === -1) return own;
+  let metacopy: Uint8Array;
+  let redirect: Uint8Array | null;
+  if (at === OVERLAY_IN_PLACE) {
+    const n = tree.nodes[i]!;
+    metacopy = metacopyInPlace(n.digest!)!;
+    redirect = redirectInPlace(n.payload!)!;
+  } else {
+    const v = tree.overlayValues[Math.floor(at / OVERLAY_AT_SLAB)]!;
+    at %= OVERLAY_AT_SLAB;
+    const mlen = v[at]!;
+    const rlen = v[at + 1]! | (v[at + 2]! << 8);
+    metacopy = v.subarray(at + 3, at + 3 + mlen);
+    redirect = rlen > 0 ? v.subarray(at + 3 + mlen, at + 3 + mlen + rlen) : null;
+  }
   const out: Xattr[] = [];
   let j = 0;
   const add = (key: Uint8Array, value: Uint8Array) => {
@@ -555,8 +600,8 @@ export function inodeXattrs(tree: PreparedTree, i: number): Xattr[] {
     while (j < own.length && compareBytes(own[j]!.key, key) < 0) out.push(own[j++]!);
     out.push({ key, value });
   };
-  add(OVERLAY_XATTR_METACOPY, v.subarray(at + 3, at + 3 + mlen));
-  if (rlen > 0) add(OVERLAY_XATTR_REDIRECT, v.subarray(at + 3 + mlen, at + 3 + mlen + rlen));
+  add(OVERLAY_XATTR_METACOPY, metacopy);
+  if (redirect !== null) add(OVERLAY_XATTR_REDIRECT, redirect);
   while (j < own.length) out.push(own[j++]!);
   return out;
 }

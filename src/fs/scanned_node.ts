@@ -7,29 +7,53 @@
  * @module
  */
 import { OBJECT_PATH_LENGTH, writeObjectPath } from "../../spec/fsverity/object_path.ts";
+import { OVERLAY_METACOPY_HEADER } from "../../spec/erofs/prepare.ts";
 import { type Node, S_IFDIR, S_IFMT, type Xattr } from "../../spec/tree/node.ts";
 
 const EMPTY = new Uint8Array(0);
-const PATH_LEN = OBJECT_PATH_LENGTH;
+/** A slot's bytes in {@link DigestSlots.digests}: metacopy header, digest. */
+const DIGEST_STRIDE = 4 + 32;
+/** A slot's bytes in {@link DigestSlots.paths}: `/`, object path. */
+const PATH_STRIDE = 1 + OBJECT_PATH_LENGTH;
 /** A name is kept as `offset * NAME_AT_OFFSET + length`. */
 const NAME_AT_OFFSET = 2 ** 16;
+const NO_XATTRS = Object.freeze([]) as unknown as Xattr[];
+const NO_CHILDREN = Object.freeze([]) as unknown as Node[];
 
-/** The digests of a walk's files, 32 bytes per slot, and their object paths, 65 per slot. */
+/**
+ * The digests of a walk's files and their object paths, laid out so that the image writer finds
+ * its xattr values in place (no copy): each digest after the metacopy header (36 bytes a slot),
+ * each path after a `/` (66 bytes a slot).
+ */
 export class DigestSlots {
   readonly digests: Uint8Array;
   readonly paths: Uint8Array;
 
-  /** Takes `digests` (32 bytes per slot) as is and writes the object path of every slot. */
+  /** Copies `digests` (32 bytes per slot, `count` slots) and writes every slot's object path. */
   constructor(digests: Uint8Array, count: number) {
-    this.digests = digests;
-    this.paths = new Uint8Array(count * PATH_LEN);
+    this.digests = new Uint8Array(count * DIGEST_STRIDE);
+    this.paths = new Uint8Array(count * PATH_STRIDE);
     for (let i = 0; i < count; i++) {
-      writeObjectPath(digests.subarray(i * 32, i * 32 + 32), this.paths, i * PATH_LEN);
+      const d = digests.subarray(i * 32, i * 32 + 32);
+      this.digests.set(OVERLAY_METACOPY_HEADER, i * DIGEST_STRIDE);
+      this.digests.set(d, i * DIGEST_STRIDE + 4);
+      this.paths[i * PATH_STRIDE] = 0x2f;
+      writeObjectPath(d, this.paths, i * PATH_STRIDE + 1);
     }
   }
+
+  /** The digest of `slot`, a view. */
+  digest(slot: number): Uint8Array {
+    const at = slot * DIGEST_STRIDE + 4;
+    return this.digests.subarray(at, at + 32);
+  }
+
+  /** The object path of `slot`, a view. */
+  path(slot: number): Uint8Array {
+    const at = slot * PATH_STRIDE + 1;
+    return this.paths.subarray(at, at + OBJECT_PATH_LENGTH);
+  }
 }
-const NO_XATTRS = Object.freeze([]) as unknown as Xattr[];
-const NO_CHILDREN = Object.freeze([]) as unknown as Node[];
 
 /** The fields most scanned nodes leave at their defaults, kept apart to save 40 bytes a node. */
 interface Rare {
@@ -138,9 +162,7 @@ export class ScannedNode implements Node {
   }
 
   get digest(): Uint8Array | null {
-    return this.#slot >= 0
-      ? this.#slots!.digests.subarray(this.#slot * 32, this.#slot * 32 + 32)
-      : this.#rare?.digest ?? null;
+    return this.#slot >= 0 ? this.#slots!.digest(this.#slot) : this.#rare?.digest ?? null;
   }
 
   set digest(d: Uint8Array | null) {
@@ -149,9 +171,7 @@ export class ScannedNode implements Node {
   }
 
   get payload(): Uint8Array | null {
-    return this.#slot >= 0
-      ? this.#slots!.paths.subarray(this.#slot * PATH_LEN, (this.#slot + 1) * PATH_LEN)
-      : this.#rare?.payload ?? null;
+    return this.#slot >= 0 ? this.#slots!.path(this.#slot) : this.#rare?.payload ?? null;
   }
 
   set payload(p: Uint8Array | null) {
