@@ -23,9 +23,9 @@ import { hexDigitValue, unescapeDumpField } from "./escape.ts";
 import { createTreeBuilder, insertNode, lookupPath, type TreeBuilder } from "./_paths.ts";
 import { cReaderParsesUnterminated } from "./_c_reader.ts";
 import { isZero, parseUnsigned, toU32, toU64 } from "./_strtoull.ts";
+import { LCFS_INLINE_CONTENT_MAX } from "../erofs/constants.ts";
 
-/** `LCFS_INLINE_CONTENT_MAX` (lcfs-writer.h): longest CONTENT a dump line may carry. */
-export const LCFS_INLINE_CONTENT_MAX = 5000;
+export { LCFS_INLINE_CONTENT_MAX };
 /** `PATH_MAX` (linux/limits.h): payloads must be shorter. */
 export const PATH_MAX = 4096;
 /** `LCFS_DIGEST_SIZE` (lcfs-writer.h): bytes of an fs-verity sha256 digest. */

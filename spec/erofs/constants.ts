@@ -96,8 +96,13 @@ export const LCFS_EROFS_VERSION = 1;
 export const LCFS_EROFS_FLAGS_HAS_ACL = 1 << 0;
 /** `LCFS_MAX_NONINLINE_CHUNKS` (lcfs-erofs-internal.h): most chunks of an external file. */
 export const LCFS_MAX_NONINLINE_CHUNKS = 1024;
-/** Largest inline CONTENT the dump parser accepts (mkcomposefs.c). */
+/** `LCFS_INLINE_CONTENT_MAX` (lcfs-writer.h): longest inline content (and dump CONTENT). */
 export const LCFS_INLINE_CONTENT_MAX = 5000;
+/**
+ * `LCFS_RECOMMENDED_INLINE_CONTENT_MAX` (lcfs-writer.h): a file read from a directory is inlined
+ * when it has 1 to this many bytes.
+ */
+export const LCFS_RECOMMENDED_INLINE_CONTENT_MAX = 64;
 /** Tails larger than this go to a block (composefs's EROFS_BLKSIZ / 2 rule). */
 export const LCFS_MAX_INLINE_TAIL = EROFS_BLKSIZ / 2;
 /** Highest composefs format version C 1.0.8 writes. */

@@ -9,10 +9,8 @@
  */
 import { SysError } from "./errno.ts";
 import { FileHasher, fileSha256, type HashBatch, type HashBatchResult } from "./file_hasher.ts";
+import { JobQueue } from "./job_queue.ts";
 import { Yielder } from "./_yield.ts";
-
-/** The file content C inlines: `LCFS_RECOMMENDED_INLINE_CONTENT_MAX` (lcfs-writer.h). */
-export const LCFS_RECOMMENDED_INLINE_CONTENT_MAX = 64;
 
 /** Message to a worker. */
 export type WorkerRequest =
@@ -81,12 +79,6 @@ const LOCAL_ONLY_BYTES = 4 << 20;
 /** Batches in flight per worker, so a worker never waits for the main thread while it walks. */
 const IN_FLIGHT = 8;
 
-interface Job {
-  path: Uint8Array;
-  size: number;
-  inline: boolean;
-}
-
 interface PoolWorker {
   worker: Worker;
   inFlight: number;
@@ -110,8 +102,8 @@ export class DigestPool {
   readonly #maxWorkers: number;
   /** The main thread's hasher, made on first use in {@link DigestPool.drain}. */
   #local: FileHasher | null = null;
-  /** Every submitted job; a slot is emptied once the job is sent, so paths do not pile up. */
-  readonly #jobs: (Job | undefined)[] = [];
+  /** The jobs not yet sent; ids count every job submitted. */
+  readonly #jobs = new JobQueue();
   /**
    * 32 digest bytes per job in one buffer, so a large tree keeps no object per file (the nodes
    * get views of it); contents and errors are few and kept by job id.
@@ -119,9 +111,6 @@ export class DigestPool {
   #digests = new Uint8Array(32 * 1024);
   readonly #contents = new Map<number, Uint8Array>();
   readonly #errors = new Map<number, DigestOutcome>();
-  /** Index of the first job not yet sent to a worker. */
-  #next = 0;
-  #pendingBytes = 0;
   #done = 0;
   #batches = new Map<number, number>(); // batch id → first job index
   #batchId = 0;
@@ -160,18 +149,18 @@ export class DigestPool {
    * @param size The lstat size (> 0); sizes up to 64 also get their content read.
    */
   submit(path: Uint8Array, size: bigint): number {
-    const n = Number(size);
-    this.#jobs.push({ path, size: n, inline: size <= BigInt(LCFS_RECOMMENDED_INLINE_CONTENT_MAX) });
+    const id = this.#jobs.push(path, Number(size));
     if (this.#digests.length < 32 * this.#jobs.length) {
       const grown = new Uint8Array(this.#digests.length * 2);
       grown.set(this.#digests);
       this.#digests = grown;
     }
-    this.#pendingBytes += n;
-    if (this.#jobs.length - this.#next >= BATCH_FILES || this.#pendingBytes >= BATCH_BYTES) {
+    if (
+      this.#jobs.length - this.#jobs.next >= BATCH_FILES || this.#jobs.pendingBytes >= BATCH_BYTES
+    ) {
       this.#pump();
     }
-    return this.#jobs.length - 1;
+    return id;
   }
 
   /** Sends every queued job and resolves with one outcome per job id once all are answered. */
@@ -187,21 +176,21 @@ export class DigestPool {
   async finish(): Promise<void> {
     this.#flushing = true;
     // Little work and no worker yet: starting one would cost more than hashing here.
-    const small = this.#workers.length === 0 && this.#pendingBytes < LOCAL_ONLY_BYTES &&
-      this.#jobs.length - this.#next <= LOCAL_ONLY_FILES;
+    const small = this.#workers.length === 0 && this.#jobs.pendingBytes < LOCAL_ONLY_BYTES &&
+      this.#jobs.length - this.#jobs.next <= LOCAL_ONLY_FILES;
     if (!small) this.#pump();
     // The main thread takes batches too, yielding between them so that worker replies (and
     // the refills they trigger) are handled.
     const yielder = new Yielder();
     try {
-      while (this.#next < this.#jobs.length && this.#failure === null) {
+      while (this.#jobs.next < this.#jobs.length && this.#failure === null) {
         this.#local ??= new FileHasher({
           sha256: await fileSha256(this.#options.useFfi),
           useFfi: this.#options.useFfi,
           useKernelDigest: this.#options.useKernelDigest ?? true,
           onBytes: (n) => this.#options.onProgress?.(0, n),
         });
-        this.#runLocal(this.#local, this.#takeBatch());
+        this.#runLocal(this.#local, this.#jobs.take(BATCH_FILES, BATCH_BYTES));
         await yielder.yield();
       }
     } finally {
@@ -253,7 +242,7 @@ export class DigestPool {
       w.worker.terminate();
     }
     this.#workers.length = 0;
-    this.#jobs.length = 0;
+    this.#jobs.clear();
     this.#contents.clear();
     this.#errors.clear();
   }
@@ -295,10 +284,10 @@ export class DigestPool {
   }
 
   #pump(): void {
-    while (this.#next < this.#jobs.length) {
+    while (this.#jobs.next < this.#jobs.length) {
       if (
-        !this.#flushing && this.#jobs.length - this.#next < BATCH_FILES &&
-        this.#pendingBytes < BATCH_BYTES
+        !this.#flushing && this.#jobs.length - this.#jobs.next < BATCH_FILES &&
+        this.#jobs.pendingBytes < BATCH_BYTES
       ) return;
       const w = this.#pick();
       if (w === undefined) return;
@@ -306,36 +295,8 @@ export class DigestPool {
     }
   }
 
-  /** Takes the next batch off the queue: up to BATCH_FILES files or BATCH_BYTES bytes. */
-  #takeBatch(): HashBatch & { first: number } {
-    const first = this.#next;
-    let end = first;
-    let bytes = 0;
-    let pathBytes = 0;
-    while (end < this.#jobs.length && end - first < BATCH_FILES && bytes < BATCH_BYTES) {
-      const job = this.#jobs[end++]!;
-      bytes += job.size;
-      pathBytes += job.path.length + 1;
-    }
-    const paths = new Uint8Array(pathBytes);
-    const sizes = new Float64Array(end - first);
-    const inline = new Uint8Array(end - first);
-    let o = 0;
-    for (let i = first; i < end; i++) {
-      const job = this.#jobs[i]!;
-      this.#jobs[i] = undefined;
-      paths.set(job.path, o);
-      o += job.path.length + 1;
-      sizes[i - first] = job.size;
-      inline[i - first] = job.inline ? 1 : 0;
-    }
-    this.#next = end;
-    this.#pendingBytes -= bytes;
-    return { first, paths, sizes, inline };
-  }
-
   #send(w: PoolWorker): void {
-    const { first, paths, sizes, inline } = this.#takeBatch();
+    const { first, paths, sizes, inline } = this.#jobs.take(BATCH_FILES, BATCH_BYTES);
     const id = this.#batchId++;
     this.#batches.set(id, first);
     w.inFlight++;
