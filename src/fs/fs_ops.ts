@@ -10,9 +10,9 @@
 import { errnoOfName, strerrorText, SysError } from "./errno.ts";
 import { ByteArena } from "../../spec/bytes/byte_arena.ts";
 import * as libc from "./libc.ts";
-import type { DirEntry, Stat } from "./libc.ts";
+import type { DirNames, Stat } from "./libc.ts";
 
-export type { DirEntry, Stat };
+export type { DirNames, Stat };
 
 /** Walk operations over directory handles of type `D`; `null` means the current directory. */
 export interface FsOps<D> {
@@ -21,7 +21,7 @@ export interface FsOps<D> {
   /** Releases a handle from {@link FsOps.openDir}. */
   closeDir(dir: D): void;
   /** All entries except `.` and `..`, in the order the file system gives them. */
-  list(dir: D): DirEntry[];
+  list(dir: D): DirNames;
   /** lstat semantics: a symlink is described, not followed. */
   lstat(dir: D | null, name: Uint8Array): Stat;
   /** The symlink target, read into a buffer of {@link libc.READLINK_MAX} bytes as C does. */
@@ -52,7 +52,7 @@ function hasUserPrefix(key: Uint8Array): boolean {
     key[3] === 0x72 && key[4] === 0x2e;
 }
 
-/** The libc backend; handles are directory file descriptors. Names are copied into `arena`. */
+/** The libc backend; handles are directory file descriptors. Symlink targets are copied into `arena`. */
 export function ffiOps(arena: ByteArena = new ByteArena(64 * 1024)): FsOps<number> {
   const direntBuf = new Uint8Array(DIRENT_BUF_SIZE);
   const linkBuf = new Uint8Array(libc.READLINK_MAX);
@@ -62,7 +62,7 @@ export function ffiOps(arena: ByteArena = new ByteArena(64 * 1024)): FsOps<numbe
     openDir: (parent, name) =>
       libc.openAt(at(parent), name, libc.O_RDONLY | libc.O_DIRECTORY | libc.O_NOFOLLOW),
     closeDir: (dir) => libc.closeFd(dir),
-    list: (dir) => libc.readDirEntries(dir, direntBuf, (name) => arena.copy(name)),
+    list: (dir) => libc.readDirNames(dir, direntBuf),
     lstat: (dir, name) => libc.statxAt(at(dir), name, libc.AT_SYMLINK_NOFOLLOW),
     readlink: (dir, name) => arena.copy(libc.readlinkAt(at(dir), name, linkBuf)),
     xattrs(dir, name, path, userOnly, each) {
@@ -163,7 +163,7 @@ export function denoOps(arena: ByteArena = new ByteArena(64 * 1024)): FsOps<stri
     },
     closeDir() {},
     list(dir) {
-      const out: DirEntry[] = [];
+      const out = new libc.DirNamesBuilder();
       for (const e of call("readdir", () => [...Deno.readDirSync(dir)])) {
         if (e.name.includes(REPLACEMENT_CHAR)) {
           throw new SysError(84, "readdir", `${NOT_UTF8}: ${JSON.stringify(e.name)}`);
@@ -172,9 +172,9 @@ export function denoOps(arena: ByteArena = new ByteArena(64 * 1024)): FsOps<stri
         if (type === libc.DT_UNKNOWN) {
           type = DT_OF_MODE[lstat(`${dir}/${e.name}`).mode & 0o170000] ?? libc.DT_UNKNOWN;
         }
-        out.push({ name: arena.copy(enc.encode(e.name)), type });
+        out.add(enc.encode(e.name), type);
       }
-      return out;
+      return out.finish();
     },
     lstat: (dir, name) => lstat(path(dir, name)),
     readlink(dir, name) {

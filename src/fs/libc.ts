@@ -188,15 +188,67 @@ const D_TYPE = 18;
 const D_NAME = 19;
 
 /**
- * Reads every entry of the open directory `fd` with `getdents64(2)`, `.` and `..` left out.
- * `buf` is scratch space (32 KiB or more); `copyName` copies each name out of it.
+ * The entries of one directory, packed: names back to back (entry `i` is
+ * `names[i === 0 ? 0 : ends[i - 1] .. ends[i]]`) and one `d_type` each. No object per entry:
+ * a large directory's entries live as long as its walk, long enough to be promoted.
  */
-export function readDirEntries(
-  fd: number,
-  buf: Uint8Array<ArrayBuffer>,
-  copyName: (name: Uint8Array) => Uint8Array = (name) => name.slice(),
-): DirEntry[] {
-  const out: DirEntry[] = [];
+export interface DirNames {
+  readonly names: Uint8Array;
+  readonly ends: Uint32Array;
+  readonly types: Uint8Array;
+  readonly count: number;
+}
+
+/** The name of entry `i` of `d`, a view. */
+export function dirName(d: DirNames, i: number): Uint8Array {
+  return d.names.subarray(i === 0 ? 0 : d.ends[i - 1]!, d.ends[i]!);
+}
+
+/** Builds a {@link DirNames} entry by entry. */
+export class DirNamesBuilder {
+  #names = new Uint8Array(1024);
+  #ends = new Uint32Array(64);
+  #types = new Uint8Array(64);
+  #count = 0;
+  #size = 0;
+
+  add(name: Uint8Array, type: number): void {
+    if (this.#size + name.length > this.#names.length) {
+      const grown = new Uint8Array(Math.max(this.#names.length * 2, this.#size + name.length));
+      grown.set(this.#names.subarray(0, this.#size));
+      this.#names = grown;
+    }
+    if (this.#count === this.#ends.length) {
+      const ends = new Uint32Array(this.#count * 2);
+      ends.set(this.#ends);
+      this.#ends = ends;
+      const types = new Uint8Array(this.#count * 2);
+      types.set(this.#types);
+      this.#types = types;
+    }
+    this.#names.set(name, this.#size);
+    this.#size += name.length;
+    this.#ends[this.#count] = this.#size;
+    this.#types[this.#count++] = type;
+  }
+
+  /** The entries, in exact-size arrays. */
+  finish(): DirNames {
+    return {
+      names: this.#names.slice(0, this.#size),
+      ends: this.#ends.slice(0, this.#count),
+      types: this.#types.slice(0, this.#count),
+      count: this.#count,
+    };
+  }
+}
+
+/**
+ * Reads every entry of the open directory `fd` with `getdents64(2)`, `.` and `..` left out.
+ * `buf` is scratch space (32 KiB or more).
+ */
+export function readDirNames(fd: number, buf: Uint8Array<ArrayBuffer>): DirNames {
+  const out = new DirNamesBuilder();
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (;;) {
     const n = num(lib().getdents64(fd, buf, BigInt(buf.length)));
@@ -204,7 +256,7 @@ export function readDirEntries(
       if (errno() === EINTR) continue;
       fail("getdents64");
     }
-    if (n === 0) return out;
+    if (n === 0) return out.finish();
     for (let off = 0; off < n;) {
       const reclen = view.getUint16(off + D_RECLEN, true);
       const type = buf[off + D_TYPE]!;
@@ -218,9 +270,18 @@ export function readDirEntries(
       ) {
         continue;
       }
-      out.push({ name: copyName(buf.subarray(start, end)), type });
+      out.add(buf.subarray(start, end), type);
     }
   }
+}
+
+/** {@link readDirNames} as one object per entry, each name a copy. */
+export function readDirEntries(fd: number, buf: Uint8Array<ArrayBuffer>): DirEntry[] {
+  const d = readDirNames(fd, buf);
+  return Array.from(
+    { length: d.count },
+    (_, i) => ({ name: dirName(d, i).slice(), type: d.types[i]! }),
+  );
 }
 
 /** The fields of `struct statx` the tree needs. */

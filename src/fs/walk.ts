@@ -21,7 +21,8 @@ import type { DigestPool } from "./digest_pool.ts";
 import { EINVAL, ELOOP, ENAMETOOLONG, SysError } from "./errno.ts";
 import type { FsOps } from "./fs_ops.ts";
 import {
-  type DirEntry,
+  dirName,
+  type DirNames,
   DT_BLK,
   DT_CHR,
   DT_DIR,
@@ -55,7 +56,7 @@ function addChildren(dir: Node, kids: Node[]): void {
 interface Frame<D> {
   node: Node;
   handle: D;
-  entries: DirEntry[];
+  entries: DirNames;
   next: number;
   /** The path C names in `error accessing` messages. */
   errPath: Uint8Array;
@@ -117,7 +118,7 @@ export class Walker<D> {
       let count = 0;
       while (stack.length > 0) {
         const f = stack[stack.length - 1]!;
-        if (f.next === f.entries.length) {
+        if (f.next === f.entries.count) {
           stack.pop();
           this.#ops.closeDir(f.handle);
           // C's lcfs_build names the directory when adding a child fails.
@@ -129,8 +130,8 @@ export class Walker<D> {
           }
           continue;
         }
-        const entry = f.entries[f.next++]!;
-        this.#visit(stack, f, entry);
+        const i = f.next++;
+        this.#visit(stack, f, dirName(f.entries, i), f.entries.types[i]!);
         if (++count % 64 === 0) {
           this.#progress.addScanned(64);
           await this.#maybeYield();
@@ -144,35 +145,35 @@ export class Walker<D> {
   }
 
   /** One directory entry: a leaf is loaded and added, a directory gets a frame. */
-  #visit(stack: Frame<D>[], f: Frame<D>, entry: DirEntry): void {
+  #visit(stack: Frame<D>[], f: Frame<D>, name: Uint8Array, dType: number): void {
     // A view of a scratch buffer: copied only for a directory frame or a digest job.
-    const full = this.#scratchPath(f.hashBase, entry.name);
+    const full = this.#scratchPath(f.hashBase, name);
     let loaded: { node: ScannedNode; stat: Stat };
     try {
-      let type = entry.type;
+      let type = dType;
       if (type === DT_UNKNOWN) {
         // As C: lstat decides only "directory or not"; devices stay unskippable.
-        const st = this.#ops.lstat(f.handle, entry.name);
+        const st = this.#ops.lstat(f.handle, name);
         if ((st.mode & S_IFMT) === S_IFDIR) type = DT_DIR;
       } else if (type !== DT_DIR && this.#o.skipDevices && (type === DT_BLK || type === DT_CHR)) {
         return;
       }
-      loaded = this.#load(f.handle, entry.name, full);
+      loaded = this.#load(f.handle, name, full);
       if (type === DT_DIR && (loaded.node.mode & S_IFMT) === S_IFDIR) {
         const key = inodeKey(loaded.stat);
         if (stack.some((s) => s.inodeKey === key)) {
           throw new SysError(ELOOP, "walk");
         }
-        const path = joinErrorPath(f.errPath, entry.name);
-        stack.push(this.#open(f.handle, entry.name, loaded, path, full.slice(), entry.name));
+        const path = joinErrorPath(f.errPath, name);
+        stack.push(this.#open(f.handle, name, loaded, path, full.slice(), name));
         return;
       }
     } catch (e) {
       // The error path is only built when needed: C names SRC/…/entry.
       if (e instanceof ScanError) throw e;
-      throw accessError(joinErrorPath(f.errPath, entry.name), e);
+      throw accessError(joinErrorPath(f.errPath, name), e);
     }
-    loaded.node.name = entry.name;
+    loaded.node.name = name;
     f.kids.push(loaded.node);
     this.#submit(loaded.node, loaded.stat, full);
   }
@@ -186,7 +187,7 @@ export class Walker<D> {
     nameInParent: Uint8Array | null,
   ): Frame<D> {
     const handle = at(errPath, () => this.#ops.openDir(parent, name));
-    let entries: DirEntry[];
+    let entries: DirNames;
     try {
       entries = at(errPath, () => this.#ops.list(handle));
     } catch (e) {
