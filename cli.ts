@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --v8-flags=--max-semi-space-size=2 --no-prompt --allow-read --allow-write --allow-ffi --allow-env=CFS_PARSE_STRICT
+#!/usr/bin/env -S deno run --v8-flags=--max-semi-space-size=1 --no-prompt --allow-read --allow-write --allow-ffi --allow-env=CFS_PARSE_STRICT
 /**
  * `mkcomposefs`: build a composefs image from a directory or a composefs-dump file.
  *

@@ -7,7 +7,7 @@
  *
  * Run: `CFS_ORACLE=/work/oracle deno run -A bench/dir_bench.ts [--runs=3] [--threads=N]
  * [--deno-flag=F]… [SRC…]` (default sources: /usr/share and /usr). `--deno-flag` passes a flag
- * to our `deno run`, e.g. `--deno-flag=--v8-flags=--max-semi-space-size=2`. Needs GNU time at
+ * to our `deno run`, e.g. `--deno-flag=--v8-flags=--max-semi-space-size=1`. Needs GNU time at
  * /usr/bin/time for the RSS.
  *
  * @module

@@ -45,7 +45,7 @@ const ourOut = `${tmp}/ours.img`;
 const ours = [
   "deno",
   "run",
-  "--v8-flags=--max-semi-space-size=2",
+  "--v8-flags=--max-semi-space-size=1",
   "--allow-read",
   "--allow-write",
   `${repo}cli.ts`,

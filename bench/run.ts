@@ -12,7 +12,7 @@ const BENCHES: Record<string, string[]> = {
   fsverity: ["fsverity.ts"],
   dump: ["mkcomposefs_dump.ts", "--runs=5"],
   info: ["composefs_info.ts"],
-  dir: ["dir_bench.ts", "--runs=3", "--deno-flag=--v8-flags=--max-semi-space-size=2"],
+  dir: ["dir_bench.ts", "--runs=3", "--deno-flag=--v8-flags=--max-semi-space-size=1"],
   store: ["store_bench.ts"],
 };
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);

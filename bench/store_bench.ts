@@ -67,7 +67,7 @@ if (import.meta.main) {
       Deno.execPath(),
       "run",
       "--quiet",
-      "--v8-flags=--max-semi-space-size=2",
+      "--v8-flags=--max-semi-space-size=1",
       "--allow-read",
       "--allow-write",
       "--allow-ffi",

@@ -60,7 +60,7 @@ Deno.test("deno task bundle writes three executables with least-permission sheba
     (await Deno.readTextFile(`${dist}/${name}`)).split("\n", 1)[0];
   assert.equal(
     await first("mkcomposefs"),
-    "#!/usr/bin/env -S deno run --v8-flags=--max-semi-space-size=2 --no-prompt --allow-read --allow-write --allow-ffi --allow-env=CFS_PARSE_STRICT",
+    "#!/usr/bin/env -S deno run --v8-flags=--max-semi-space-size=1 --no-prompt --allow-read --allow-write --allow-ffi --allow-env=CFS_PARSE_STRICT",
   );
   assert.equal(
     await first("composefs-info"),
