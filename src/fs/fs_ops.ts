@@ -119,7 +119,7 @@ const NOT_UTF8 = "Name is not valid UTF-8 (run with --allow-ffi to read it)";
  * lossily, so a U+FFFD means the real bytes are lost and we refuse). It has no xattrs and no
  * nanoseconds: `mtimeNsec` is always 0 and {@link FsOps.xattrs} throws.
  */
-export function denoOps(arena: ByteArena = new ByteArena(64 * 1024)): FsOps<string> {
+export function denoOps(): FsOps<string> {
   const dec = new TextDecoder("utf-8", { fatal: true });
   const enc = new TextEncoder();
   const text = (name: Uint8Array) => {

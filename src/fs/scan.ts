@@ -94,7 +94,7 @@ export async function readDirectoryTree(
     const arena = new ByteArena(64 * 1024);
     const walker = useFfi
       ? new Walker(ffiOps(arena), options, pool, progress)
-      : new Walker(denoOps(arena), options, pool, progress);
+      : new Walker(denoOps(), options, pool, progress);
     const root = await walker.walk(src);
     walker.finishTotals();
     await pool.finish();
