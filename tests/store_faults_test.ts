@@ -302,12 +302,19 @@ Deno.test({
   },
 });
 
-/** Whether mkfs.xfs can make a reflink file system here. */
-const xfs = !root
-  ? "not root"
-  : await sh("mkfs.xfs", ["-V"])
-  ? null
-  : "mkfs.xfs not installed (apt-get install xfsprogs)";
+const XFS_REFLINK = { mkfs: "mkfs.xfs", args: ["-q", "-m", "reflink=1"], sizeMiB: 320 };
+
+/** Null when a reflink XFS mounts here (probed once), else why reflinks cannot be tested. */
+async function xfsProbe(): Promise<string | null> {
+  if (!root) return "not root";
+  if (!await sh("mkfs.xfs", ["-V"])) return "mkfs.xfs not installed (apt-get install xfsprogs)";
+  const m = await scratchMount(XFS_REFLINK);
+  if (typeof m === "string") return `no XFS mount here (${m})`;
+  await m.done();
+  return null;
+}
+
+const xfs = await xfsProbe();
 
 Deno.test({
   name: `mkcomposefs --digest-store reflinks on XFS, as C does${
@@ -315,11 +322,7 @@ Deno.test({
   }`,
   ignore: xfs !== null || !ffi,
   fn: async () => {
-    const m = await scratchMount({
-      mkfs: "mkfs.xfs",
-      args: ["-q", "-m", "reflink=1"],
-      sizeMiB: 320,
-    });
+    const m = await scratchMount(XFS_REFLINK);
     if (typeof m === "string") throw new Error(`cannot set up the test: ${m}`);
     try {
       await writeFiles(`${m.dir}/src`, 5, 200000);

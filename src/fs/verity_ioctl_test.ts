@@ -11,9 +11,15 @@ const root = Deno.uid() === 0;
 /** Mounts a fresh ext4 image with the verity feature on a loop device; null if impossible. */
 async function verityMount(): Promise<{ dir: string; done: () => Promise<void> } | null> {
   const work = await Deno.makeTempDir({ prefix: "cfs-verity-" });
-  const run = (cmd: string, args: string[]) =>
-    new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output().then((r) => r.success)
-      .catch(() => false);
+  // A missing tool means "cannot test here"; Deno throws for it before any promise exists.
+  const run = async (cmd: string, args: string[]) => {
+    try {
+      const r = await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output();
+      return r.success;
+    } catch {
+      return false;
+    }
+  };
   const ok = await run("truncate", ["-s", "64M", `${work}/fs.img`]) &&
     await run("mkfs.ext4", ["-q", "-b", "4096", "-O", "verity", `${work}/fs.img`]) &&
     await Deno.mkdir(`${work}/mnt`).then(() => true) &&
