@@ -49,86 +49,17 @@ function pairHash(x: Xattr): number {
   return h >>> 0;
 }
 
-/**
- * Distinct (key, value) pairs with their use counts: an open-addressing hash table over typed
- * arrays. A pair is kept as where it was first seen (inode, position), not as an object, so the
- * table holds no xattr: for a build from a directory most pairs are the made-on-demand metacopy
- * and redirect values of single files.
- */
-class PairTable {
-  /** Number of distinct pairs. */
-  size = 0;
-  /** Per pair: inode and position of its first use, and its use count. */
-  inode: Int32Array<ArrayBuffer>;
-  index: Int32Array<ArrayBuffer>;
-  count: Int32Array<ArrayBuffer>;
-  #hashes: Uint32Array;
-  /** Pair id + 1 per slot; 0 = empty. */
-  #slots: Int32Array;
-  readonly #xattrsOf: (inode: number) => Xattr[];
-
-  constructor(xattrsOf: (inode: number) => Xattr[], expected: number) {
-    this.#xattrsOf = xattrsOf;
-    // Sized for `expected` pairs up front: growing by doubling leaves the old arrays behind.
-    let cap = 1024;
-    while (cap < expected) cap *= 2;
-    this.inode = new Int32Array(cap);
-    this.index = new Int32Array(cap);
-    this.count = new Int32Array(cap);
-    this.#hashes = new Uint32Array(cap * 2);
-    this.#slots = new Int32Array(cap * 2);
-  }
-
-  /** The pair `x` (the `j`-th xattr of `inode`) as an id; a new pair gets count 0. */
-  lookup(x: Xattr, inode: number, j: number): number {
-    const h = pairHash(x);
-    const mask = this.#slots.length - 1;
-    for (let s = h & mask;; s = (s + 1) & mask) {
-      const v = this.#slots[s]!;
-      if (v === 0) break;
-      if (this.#hashes[s] === h && samePair(this.pair(v - 1), x)) return v - 1;
-    }
-    const id = this.size++;
-    if (id === this.inode.length) {
-      this.inode = grown(this.inode);
-      this.index = grown(this.index);
-      this.count = grown(this.count);
-    }
-    this.inode[id] = inode;
-    this.index[id] = j;
-    if (this.size * 2 > this.#slots.length) this.#grow();
-    this.#insert(h, id + 1);
-    return id;
-  }
-
-  /** The xattr of pair `id`. */
-  pair(id: number): Xattr {
-    return this.#xattrsOf(this.inode[id]!)[this.index[id]!]!;
-  }
-
-  #insert(h: number, v: number): void {
-    const mask = this.#slots.length - 1;
-    let s = h & mask;
-    while (this.#slots[s] !== 0) s = (s + 1) & mask;
-    this.#slots[s] = v;
-    this.#hashes[s] = h;
-  }
-
-  #grow(): void {
-    const oldSlots = this.#slots;
-    const oldHashes = this.#hashes;
-    this.#slots = new Int32Array(oldSlots.length * 2);
-    this.#hashes = new Uint32Array(oldSlots.length * 2);
-    for (let s = 0; s < oldSlots.length; s++) {
-      if (oldSlots[s] !== 0) this.#insert(oldHashes[s]!, oldSlots[s]!);
-    }
-  }
-}
-
-function grown(a: Int32Array): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+function grown(a: Uint32Array): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(a.length * 2);
   b.set(a);
   return b;
+}
+
+/** A pair found on more than one xattr hash: its bytes, use count and table offset. */
+interface Candidate {
+  readonly xattr: Xattr;
+  count: number;
+  offset: number;
 }
 
 function samePair(a: Xattr, b: Xattr): boolean {
@@ -147,55 +78,77 @@ function compareDescending(a: Xattr, b: Xattr): number {
  * Plans the shared table for `count` inodes; `xattrsOf(i)` gives inode `i`'s xattrs sorted by
  * key (it may make them afresh on each call). `expected`, the number of xattrs in all, sizes
  * the work arrays; a wrong guess costs only time.
+ *
+ * A hash of every xattr comes first: only pairs whose hash occurs twice can be shared, and only
+ * those are compared byte for byte. A directory build's many single-file metacopy and redirect
+ * pairs then cost four bytes each, not an entry in a table of all pairs.
  */
 export function planSharedXattrs(
   count: number,
   xattrsOf: (inode: number) => Xattr[],
   expected = 0,
 ): SharedXattrPlan {
-  const pairs = new PairTable(xattrsOf, expected);
-  // The pair id of each xattr, in inode order, so the second pass needs no lookups.
-  let seen = new Int32Array(Math.max(1024, expected));
-  let nSeen = 0;
+  let hashes = new Uint32Array(Math.max(1024, expected));
+  let n = 0;
   const lengths = new Uint32Array(count);
-  let any = false;
   for (let i = 0; i < count; i++) {
     const xs = xattrsOf(i);
     lengths[i] = xs.length;
-    for (let j = 0; j < xs.length; j++) {
-      const id = pairs.lookup(xs[j]!, i, j);
-      if (pairs.count[id]!++ > 0) any = true;
-      if (nSeen === seen.length) seen = grown(seen);
-      seen[nSeen++] = id;
+    for (const x of xs) {
+      if (n === hashes.length) hashes = grown(hashes);
+      hashes[n++] = pairHash(x);
     }
   }
   const refs: (Int32Array | null)[] = new Array(count).fill(null);
-  if (!any) return { table: [], size: 0, refs };
+  const sorted = hashes.slice(0, n).sort();
+  const repeated = new Set<number>();
+  for (let k = 1; k < n; k++) if (sorted[k] === sorted[k - 1]) repeated.add(sorted[k]!);
+  if (repeated.size === 0) return { table: [], size: 0, refs };
 
-  const shared: { id: number; xattr: Xattr }[] = [];
-  for (let id = 0; id < pairs.size; id++) {
-    if (pairs.count[id]! > 1) shared.push({ id, xattr: pairs.pair(id) });
+  // The candidates, counted by their bytes; per xattr, its candidate's index or -1.
+  const byHash = new Map<number, number[]>();
+  const candidates: Candidate[] = [];
+  const candidateOf = new Int32Array(n).fill(-1);
+  for (let i = 0, k = 0; i < count; i++) {
+    const end = k + lengths[i]!;
+    let xs: Xattr[] | null = null;
+    for (let j = 0; k < end; j++, k++) {
+      const h = hashes[k]!;
+      if (!repeated.has(h)) continue;
+      xs ??= xattrsOf(i);
+      const x = xs[j]!;
+      let ids = byHash.get(h);
+      if (ids === undefined) byHash.set(h, ids = []);
+      let id = ids.find((c) => samePair(candidates[c]!.xattr, x));
+      if (id === undefined) {
+        id = candidates.length;
+        candidates.push({ xattr: x, count: 0, offset: -1 });
+        ids.push(id);
+      }
+      candidates[id]!.count++;
+      candidateOf[k] = id;
+    }
   }
+
+  const shared = candidates.filter((c) => c.count > 1);
   shared.sort((a, b) => compareDescending(a.xattr, b.xattr));
-  // Table offset per pair id; -1 for pairs stored inline.
-  const offsetOf = new Int32Array(pairs.size).fill(-1);
   const table: SharedXattr[] = [];
   let size = 0;
-  for (const { id, xattr } of shared) {
-    offsetOf[id] = size;
-    table.push({ xattr, offset: size });
-    const prefixLen = findXattrPrefix(xattr.key).prefix.length;
-    size += xattrEntrySize(xattr.key.length - prefixLen, xattr.value.length);
+  for (const c of shared) {
+    c.offset = size;
+    table.push({ xattr: c.xattr, offset: size });
+    const prefixLen = findXattrPrefix(c.xattr.key).prefix.length;
+    size += xattrEntrySize(c.xattr.key.length - prefixLen, c.xattr.value.length);
   }
-  let k = 0;
-  for (let i = 0; i < count; i++) {
-    const n = lengths[i]!;
+  for (let i = 0, k = 0; i < count; i++) {
+    const len = lengths[i]!;
     let r: Int32Array | null = null;
     let refsTaken = 0;
-    for (let j = 0; j < n; j++) {
-      const offset = offsetOf[seen[k++]!]!;
+    for (let j = 0; j < len; j++, k++) {
+      const id = candidateOf[k]!;
+      const offset = id < 0 ? -1 : candidates[id]!.offset;
       if (offset < 0 || refsTaken >= LCFS_MAX_SHARED_XATTRS_PER_INODE) continue;
-      if (r === null) r = new Int32Array(n).fill(-1);
+      if (r === null) r = new Int32Array(len).fill(-1);
       r[j] = offset;
       refsTaken++;
     }
