@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { EINTR, ENOSPC, ENOSYS, SysError } from "./errno.ts";
+import { EINTR, ENOSPC, ENOSYS, ERANGE, SysError } from "./errno.ts";
 import { AT_SYMLINK_NOFOLLOW, O_CLOEXEC } from "./fcntl.ts";
 import { lazyLibc } from "./_libc_open.ts";
 
@@ -40,6 +40,8 @@ const STATX_BASIC_STATS = 0x7ff;
 const STATX_SIZE = 256;
 /** `XATTR_LIST_MAX` and `XATTR_SIZE_MAX` (linux/limits.h): the kernel never returns more. */
 const XATTR_MAX = 65536;
+/** Buffer offered for an xattr value before asking its size: most values are short. */
+const XATTR_FIRST_TRY = 4096;
 /** The readlink buffer C uses: `PATH_MAX` bytes (its `char target[PATH_MAX + 1]` minus one). */
 export const READLINK_MAX = 4096;
 
@@ -378,10 +380,21 @@ function xattrScratch(): Uint8Array<ArrayBuffer> {
  */
 export function listXattrs(path: Uint8Array, noFollow = false): Uint8Array[] {
   const buf = xattrScratch();
-  const size = BigInt(buf.length);
   const p = cStr(path, 0);
-  const n = num(noFollow ? lib().llistxattr(p, buf, size) : lib().listxattr(p, buf, size));
-  if (n < 0) fail("listxattr");
+  const list = (b: Uint8Array<ArrayBuffer> | null, size: number) =>
+    num(noFollow ? lib().llistxattr(p, b, BigInt(size)) : lib().listxattr(p, b, BigInt(size)));
+  let n: number;
+  for (;;) {
+    // The size first, as C asks: the kernel allocates as much as we offer, and most files
+    // have no xattrs at all (a 64 KiB buffer every time made the walk 40% slower).
+    const need = list(null, 0);
+    if (need < 0) fail("listxattr");
+    if (need === 0) return [];
+    n = list(buf, Math.min(need, buf.length));
+    if (n >= 0) break;
+    if (errno() !== ERANGE) fail("listxattr");
+    // The list grew between the two calls: ask again.
+  }
   const names: Uint8Array[] = [];
   for (let i = 0; i < n;) {
     let end = i;
@@ -398,12 +411,22 @@ export function listXattrs(path: Uint8Array, noFollow = false): Uint8Array[] {
  */
 export function getXattrValue(path: Uint8Array, name: Uint8Array, noFollow = false): Uint8Array {
   const buf = xattrScratch();
-  const size = BigInt(buf.length);
   const p = cStr(path, 0);
   const k = cStr(name, 1);
-  const n = num(noFollow ? lib().lgetxattr(p, k, buf, size) : lib().getxattr(p, k, buf, size));
-  if (n < 0) fail("getxattr");
-  return buf.slice(0, n);
+  const get = (b: Uint8Array<ArrayBuffer> | null, size: number) =>
+    num(
+      noFollow ? lib().lgetxattr(p, k, b, BigInt(size)) : lib().getxattr(p, k, b, BigInt(size)),
+    );
+  // A small buffer first (the kernel allocates what we offer); the size only when it is short.
+  let size = XATTR_FIRST_TRY;
+  for (;;) {
+    const n = get(buf, size);
+    if (n >= 0) return buf.slice(0, n);
+    if (errno() !== ERANGE || size === buf.length) fail("getxattr");
+    const need = get(null, 0);
+    if (need < 0) fail("getxattr");
+    size = Math.min(Math.max(need, size), buf.length);
+  }
 }
 
 /** `lsetxattr(2)`: sets an xattr on `path` itself (no symlink following). */
