@@ -102,15 +102,25 @@ cp "$ROOT_DIR/tests/vm/init" "$R/init" && chmod +x "$R/init"
 (cd "$R" && find . | "$CACHE/busybox/bin/busybox" cpio -o -H newc >"$CACHE/initramfs.cpio" 2>/dev/null) ||
   unavailable "cannot pack the initramfs"
 
-say "booting $(basename "$VMLINUZ") under QEMU (${ACCEL[*]})"
 OUT="$CACHE/console.log"
-timeout "${CFS_VM_TIMEOUT:-900}" qemu-system-x86_64 "${ACCEL[@]}" -m 3072 -smp 2 -nographic -no-reboot \
-  -kernel "$VMLINUZ" -initrd "$CACHE/initramfs.cpio" \
-  -append "console=ttyS0 rdinit=/init panic=-1 quiet tests=$TESTS filter=$FILTER" >"$OUT" 2>&1
-qemu=$?
-# The console has the kernel's lines and carriage returns; the tests' lines are what we want.
-tr -d '\r' <"$OUT" | sed -n '/VM: kernel/,/^VM-TESTS-RC=/p' | sed 's/.*VM: kernel/VM: kernel/'
-rc=$(tr -d '\r' <"$OUT" | sed -n 's/^VM-TESTS-RC=//p')
+# Boots the VM once; prints the tests' lines and sets rc to deno's exit status (empty: none).
+boot() {
+  say "booting $(basename "$VMLINUZ") under QEMU (${ACCEL[*]})"
+  timeout "${CFS_VM_TIMEOUT:-900}" qemu-system-x86_64 "${ACCEL[@]}" -m 3072 -smp 2 -nographic \
+    -no-reboot -kernel "$VMLINUZ" -initrd "$CACHE/initramfs.cpio" \
+    -append "console=ttyS0 rdinit=/init panic=-1 quiet tests=$TESTS filter=$FILTER" >"$OUT" 2>&1
+  qemu=$?
+  # The console has the kernel's lines and carriage returns; the tests' lines are what we want.
+  tr -d '\r' <"$OUT" | sed -n '/VM: kernel/,/^VM-TESTS-RC=/p' | sed 's/.*VM: kernel/VM: kernel/'
+  rc=$(tr -d '\r' <"$OUT" | sed -n 's/^VM-TESTS-RC=//p')
+}
+boot
+# Once in several runs under emulation, deno aborted while exiting ("double free or corruption")
+# after every test had passed: boot once more then, and say so; any other failure stands.
+if [ -n "$rc" ] && [ "$rc" != 0 ] && tr -d '\r' <"$OUT" | grep -q '^ok | [0-9]* passed'; then
+  say "WARNING: deno exited with status $rc after all tests passed; running the VM once more"
+  boot
+fi
 if [ -z "$rc" ]; then
   tail -20 "$OUT" >&2
   unavailable "the VM did not finish the tests (qemu status $qemu)"
