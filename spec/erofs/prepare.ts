@@ -116,7 +116,6 @@ const Y = asciiBytes("y");
  * FS_VERITY_HASH_ALG_SHA256.
  */
 export const OVERLAY_METACOPY_HEADER: readonly number[] = [0, 36, 0, 1];
-const METACOPY_HEADER = OVERLAY_METACOPY_HEADER;
 /** {@link PreparedTree.overlayAt}: the values are in place around the node's digest and payload. */
 const OVERLAY_IN_PLACE = -2;
 /**
@@ -161,7 +160,7 @@ class OverlayValues {
     b[at + 2] = rlen >> 8;
     let o = at + 3;
     if (digest !== null) {
-      b.set(METACOPY_HEADER, o);
+      b.set(OVERLAY_METACOPY_HEADER, o);
       b.set(digest.subarray(0, 32), o + 4);
       o += 36;
     }
@@ -558,7 +557,7 @@ function metacopyInPlace(digest: Uint8Array): Uint8Array | null {
   const at = digest.byteOffset - 4;
   if (digest.length !== 32 || at < 0) return null;
   const v = new Uint8Array(digest.buffer, at, 36);
-  for (let k = 0; k < 4; k++) if (v[k] !== METACOPY_HEADER[k]) return null;
+  for (let k = 0; k < 4; k++) if (v[k] !== OVERLAY_METACOPY_HEADER[k]) return null;
   return v;
 }
 

@@ -105,8 +105,8 @@ export class DigestPool {
   /** The jobs not yet sent; ids count every job submitted. */
   readonly #jobs = new JobQueue();
   /**
-   * 32 digest bytes per job in one buffer, so a large tree keeps no object per file (the nodes
-   * get views of it); contents and errors are few and kept by job id.
+   * 32 digest bytes per job in one buffer, so a large tree keeps no object per file (the walk
+   * copies it into its DigestSlots); contents and errors are few and kept by job id.
    */
   #digests = new Uint8Array(32 * 1024);
   readonly #contents = new Map<number, Uint8Array>();
@@ -202,9 +202,6 @@ export class DigestPool {
       });
     }
     if (this.#failure !== null) throw this.#failure;
-    // Drop the growth slack: the views handed out keep this buffer alive with the tree.
-    const used = 32 * this.#jobs.length;
-    if (this.#digests.length > used + (used >> 3)) this.#digests = this.#digests.slice(0, used);
   }
 
   /** Number of jobs that failed; valid after {@link DigestPool.finish}. */
@@ -212,7 +209,7 @@ export class DigestPool {
     return this.#errors.size;
   }
 
-  /** The digests of all jobs, 32 bytes each by job id; valid after {@link DigestPool.finish}. */
+  /** The digests of all jobs, 32 bytes each by job id (and unused room after); valid after finish. */
   get digestBuffer(): Uint8Array {
     return this.#digests;
   }

@@ -107,15 +107,13 @@ export function ffiAvailable(): boolean {
   return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
 }
 
-/** glibc's `strerror` text for `errno`. */
+/** glibc's `strerror` text for `errnum`. */
 export function strerror(errnum: number): string {
-  const p = lib().strerror(errnum);
-  return p === null ? `Unknown error ${errnum}` : Deno.UnsafePointerView.getCString(p);
+  return libcHandle().strerror(errnum);
 }
 
 function fail(syscall: string): never {
-  const e = errno();
-  throw new SysError(e, syscall, strerror(e));
+  return libcHandle().fail(syscall);
 }
 
 /** `bytes` plus a NUL, as C wants a path or a name. */

@@ -14,7 +14,15 @@
  *
  * @module
  */
-import { SysError } from "./errno.ts";
+import type { SysError } from "./errno.ts";
+import {
+  decodeFsverityDigest,
+  FS_IOC_MEASURE_VERITY,
+  fsverityDigestArg,
+  type VerityMeasurement,
+} from "./verity_ioctl.ts";
+
+export type { VerityMeasurement };
 import { AT_EMPTY_PATH, AT_FDCWD, O_CLOEXEC, O_DIRECTORY, O_PATH, O_RDONLY } from "./fcntl.ts";
 import { lazyLibc } from "./_libc_open.ts";
 
@@ -83,8 +91,6 @@ const LOOP_CONFIG_SIZE = 304;
 /** Offsets in `struct loop_config`: `info` starts at 8; `lo_flags` and `lo_file_name` in it. */
 const LOOP_CONFIG_FIELDS = { fd: 0, blockSize: 4, loFlags: 8 + 52, loFileName: 8 + 56 } as const;
 
-/** `FS_IOC_MEASURE_VERITY` = `_IOWR('f', 134, struct fsverity_digest)` (linux/fsverity.h). */
-export const FS_IOC_MEASURE_VERITY = 0xc0046686n;
 /** `NS_GET_NSTYPE` = `_IO(0xb7, 0x3)` (linux/nsfs.h). */
 export const NS_GET_NSTYPE = 0xb703n;
 /** `CLONE_NEWUSER` (linux/sched.h): what `NS_GET_NSTYPE` returns for a user namespace. */
@@ -135,15 +141,13 @@ function errno(): number {
   return libcHandle().errno();
 }
 
-/** glibc's `strerror` text for `errnum` (it knows every errno, `ENOTBLK` included). */
+/** glibc's `strerror` text for `errnum`. */
 export function strerror(errnum: number): string {
-  const p = lib().strerror(errnum);
-  return p === null ? `Unknown error ${errnum}` : Deno.UnsafePointerView.getCString(p);
+  return libcHandle().strerror(errnum);
 }
 
 function fail(syscall: string): never {
-  const e = errno();
-  throw new SysError(e, syscall, strerror(e));
+  return libcHandle().fail(syscall);
 }
 
 const encoder = new TextEncoder();
@@ -322,27 +326,14 @@ export function loopClrFd(loopFd: number): void {
   checked(lib().ioctlInt(loopFd, LOOP_CLR_FD, 0n), "ioctl(LOOP_CLR_FD)");
 }
 
-/** A file's fs-verity digest as the kernel measures it. */
-export interface VerityMeasurement {
-  /** `FS_VERITY_HASH_ALG_*` (1 = SHA-256). */
-  algorithm: number;
-  /** The digest bytes (`digest_size` of them). */
-  digest: Uint8Array;
-}
-
 /**
  * `ioctl(fd, FS_IOC_MEASURE_VERITY)`. Throws {@link SysError}: `ENODATA` when the file has no
  * fs-verity, `EOPNOTSUPP` or `ENOTTY` when the file system or kernel has none.
  */
 export function measureVerity(fd: number): VerityMeasurement {
-  // struct fsverity_digest { u16 digest_algorithm; u16 digest_size; u8 digest[]; }
-  const MAX_DIGEST_SIZE = 64;
-  const d = new Uint8Array(4 + MAX_DIGEST_SIZE);
-  const v = new DataView(d.buffer);
-  v.setUint16(2, MAX_DIGEST_SIZE, true);
+  const d = fsverityDigestArg();
   checked(lib().ioctlPtr(fd, FS_IOC_MEASURE_VERITY, d), "ioctl(FS_IOC_MEASURE_VERITY)");
-  const size = Math.min(v.getUint16(2, true), MAX_DIGEST_SIZE);
-  return { algorithm: v.getUint16(0, true), digest: d.slice(4, 4 + size) };
+  return decodeFsverityDigest(d);
 }
 
 /** `ioctl(fd, NS_GET_NSTYPE)`: the `CLONE_NEW*` type of a namespace file. */

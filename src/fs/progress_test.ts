@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
-import { formatBytes, formatSeconds, Progress, type ProgressSink } from "./progress.ts";
-
-function fakeSink(terminal: boolean) {
-  const sink = {
-    t: 0,
-    out: [] as string[],
-    isTerminal: () => terminal,
-    write(text: string) {
-      sink.out.push(text);
-    },
-    now: () => sink.t,
-  };
-  return sink satisfies ProgressSink;
-}
+import { fakeProgressSink } from "./_fake_progress_sink.ts";
+import { formatBytes, formatSeconds, Progress } from "./progress.ts";
 
 Deno.test("Progress draws nothing when stderr is not a terminal", () => {
-  const sink = fakeSink(false);
+  const sink = fakeProgressSink(false);
   const p = new Progress(true, sink);
   sink.t = 5000;
   p.addScanned(10);
@@ -25,7 +13,7 @@ Deno.test("Progress draws nothing when stderr is not a terminal", () => {
 });
 
 Deno.test("Progress waits a second, then draws at most every 200 ms and erases at the end", () => {
-  const sink = fakeSink(true);
+  const sink = fakeProgressSink(true);
   const p = new Progress(true, sink);
   sink.t = 500;
   p.addScanned(256);
@@ -49,7 +37,7 @@ Deno.test("Progress waits a second, then draws at most every 200 ms and erases a
 });
 
 Deno.test("Progress marks totals that are still growing with +", () => {
-  const sink = fakeSink(true);
+  const sink = fakeProgressSink(true);
   const p = new Progress(true, sink);
   p.setTotals(3, 3000, false);
   assert.match(p.line(), /hashed 0\/3\+ files, 0 B\/2\.9 KiB\+/);

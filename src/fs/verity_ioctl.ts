@@ -21,19 +21,42 @@ const FS_VERITY_HASH_ALG_SHA256 = 1;
 const SHA256_SIZE = 32;
 const LOG_BLOCKSIZE = 12;
 
+/** The largest digest `struct fsverity_digest` holds here (SHA-512). */
+const MAX_DIGEST_SIZE = 64;
+
+/** A file's fs-verity digest as the kernel measures it. */
+export interface VerityMeasurement {
+  /** `FS_VERITY_HASH_ALG_*` (1 = SHA-256). */
+  algorithm: number;
+  /** The digest bytes (`digest_size` of them). */
+  digest: Uint8Array;
+}
+
+/** `struct fsverity_digest` for `FS_IOC_MEASURE_VERITY`, with room for the largest digest. */
+export function fsverityDigestArg(): Uint8Array<ArrayBuffer> {
+  // struct fsverity_digest { u16 digest_algorithm; u16 digest_size; u8 digest[]; }
+  const d = new Uint8Array(4 + MAX_DIGEST_SIZE);
+  new DataView(d.buffer).setUint16(2, MAX_DIGEST_SIZE, true);
+  return d;
+}
+
+/** What the kernel wrote into an {@link fsverityDigestArg}. */
+export function decodeFsverityDigest(d: Uint8Array<ArrayBuffer>): VerityMeasurement {
+  const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  const size = Math.min(v.getUint16(2, true), MAX_DIGEST_SIZE);
+  return { algorithm: v.getUint16(0, true), digest: d.slice(4, 4 + size) };
+}
+
 /**
  * The kernel's fs-verity digest of the open file `fd`, or `null` when fs-verity is not
  * enabled or was enabled with other parameters than composefs's (another hash, block size or a
  * salt), since then the kernel's digest is not the one C mkcomposefs computes.
  */
 export function measureVerity(fd: number): Uint8Array | null {
-  // struct fsverity_digest { u16 digest_algorithm; u16 digest_size; u8 digest[]; }
-  const d = new Uint8Array(4 + 64);
-  new DataView(d.buffer).setUint16(2, 64, true);
+  const d = fsverityDigestArg();
   if (ioctlPtr(fd, FS_IOC_MEASURE_VERITY, d) < 0) return null;
-  const v = new DataView(d.buffer);
-  if (v.getUint16(0, true) !== FS_VERITY_HASH_ALG_SHA256) return null;
-  if (v.getUint16(2, true) !== SHA256_SIZE) return null;
+  const m = decodeFsverityDigest(d);
+  if (m.algorithm !== FS_VERITY_HASH_ALG_SHA256 || m.digest.length !== SHA256_SIZE) return null;
   // The digest does not say the block size or salt: read the descriptor to check them.
   const desc = new Uint8Array(256);
   // struct fsverity_read_metadata_arg { u64 metadata_type, offset, length, buf_ptr, reserved; }
@@ -46,7 +69,7 @@ export function measureVerity(fd: number): Uint8Array | null {
   if (ioctlPtr(fd, FS_IOC_READ_VERITY_METADATA, arg) < 4) return null;
   if (desc[0] !== 1 || desc[1] !== FS_VERITY_HASH_ALG_SHA256) return null;
   if (desc[2] !== LOG_BLOCKSIZE || desc[3] !== 0) return null;
-  return d.slice(4, 4 + SHA256_SIZE);
+  return m.digest;
 }
 
 /** `FS_IOC_ENABLE_VERITY` = `_IOW('f', 133, struct fsverity_enable_arg)` (linux/fsverity.h). */

@@ -1,24 +1,11 @@
 import assert from "node:assert/strict";
-import type { ProgressSink } from "../fs/progress.ts";
+import { fakeProgressSink } from "../fs/_fake_progress_sink.ts";
 import { StoreProgress } from "./store_progress.ts";
-
-function fakeSink(terminal: boolean) {
-  const sink = {
-    t: 0,
-    out: [] as string[],
-    isTerminal: () => terminal,
-    write(text: string) {
-      sink.out.push(text);
-    },
-    now: () => sink.t,
-  };
-  return sink satisfies ProgressSink;
-}
 
 const TOTAL = { files: 100, bytes: 100 << 20 };
 
 Deno.test("StoreProgress draws nothing when stderr is not a terminal", () => {
-  const sink = fakeSink(false);
+  const sink = fakeProgressSink(false);
   const p = new StoreProgress(true, TOTAL, sink);
   sink.t = 5000;
   p.update({ files: 10, bytes: 1 << 20 });
@@ -27,7 +14,7 @@ Deno.test("StoreProgress draws nothing when stderr is not a terminal", () => {
 });
 
 Deno.test("StoreProgress waits a second, redraws at most every 200 ms and erases at the end", () => {
-  const sink = fakeSink(true);
+  const sink = fakeProgressSink(true);
   const p = new StoreProgress(true, TOTAL, sink);
   sink.t = 500;
   p.update({ files: 1, bytes: 1 << 20 });
